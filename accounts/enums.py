@@ -1,0 +1,19 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganizationKind(models.TextChoices):
+    MISSION_LOCALE = "mission_locale", _("Mission locale")
+    EMMAUS_CONNECT = "emmaus_connect", _("Emmaüs Connect")
+    PARTNER = "partner", _("Partner agency")
+
+
+class Role(models.TextChoices):
+    ADVISOR = "advisor", _("Advisor")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    PARTNER = "partner", _("Partner")
+    ORG_ADMIN = "org_admin", _("Organisation admin")
+
+
+# Roles that work on young people's files inside their own organisation.
+CASEWORK_ROLES = frozenset({Role.ADVISOR, Role.SUPERVISOR})

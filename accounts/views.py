@@ -1,0 +1,97 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import services
+from accounts.forms import MemberAddForm, MemberRoleForm
+from accounts.selectors import administered_organizations, organization_members
+from cases.exceptions import DomainError
+
+
+def _organization_or_404(request: HttpRequest, org_pk: int):
+    for organization in administered_organizations(request.user):
+        if organization.pk == org_pk:
+            return organization
+    raise Http404
+
+
+def _membership_or_404(request: HttpRequest, org_pk: int, pk: int):
+    organization = _organization_or_404(request, org_pk)
+    membership = organization_members(organization).filter(pk=pk).first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
+@require_http_methods(["GET", "POST"])
+def members(request: HttpRequest, org_pk: int) -> HttpResponse:
+    organization = _organization_or_404(request, org_pk)
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_add(
+                actor=request.user, organization=organization, request=request,
+                **form.cleaned_data,
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Member added; they received an email to set a password."))
+            return redirect("accounts:members", org_pk=organization.pk)
+    return render(
+        request,
+        "accounts/members.html",
+        {
+            "organization": organization,
+            "members": organization_members(organization),
+            "form": form,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, org_pk: int, pk: int) -> HttpResponse:
+    membership = _membership_or_404(request, org_pk, pk)
+    form = MemberRoleForm(request.POST or None, initial={"role": membership.role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_change_role(
+                actor=request.user, membership=membership, role=form.cleaned_data["role"]
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Role changed."))
+            return redirect("accounts:members", org_pk=org_pk)
+    return render(request, "accounts/member_edit.html", {"membership": membership, "form": form})
+
+
+@require_POST
+def member_toggle_active(request: HttpRequest, org_pk: int, pk: int) -> HttpResponse:
+    membership = _membership_or_404(request, org_pk, pk)
+    try:
+        services.member_set_active(
+            actor=request.user, membership=membership, is_active=not membership.is_active
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if membership.is_active:
+            messages.success(request, _("Member reactivated."))
+        else:
+            messages.success(request, _("Member deactivated: their access ended at once."))
+    return redirect(reverse("accounts:members", kwargs={"org_pk": org_pk}))
+
+
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+
+@method_decorator(require_http_methods(["GET", "POST"]), name="dispatch")
+class PasswordChangeView(auth_views.PasswordChangeView):
+    success_url = reverse_lazy("accounts:password_change_done")

@@ -1,0 +1,90 @@
+"""Caseload filters, shared by the web list and (later) the API."""
+
+from datetime import timedelta
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.enums import StepStatus, YoungPersonStatus
+from cases.models import YoungPerson
+from cases.selectors import (
+    young_people_followed_since,
+    young_people_with_overdue_steps,
+    young_people_with_step_status,
+)
+
+
+class YoungPersonFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name"), method="filter_name", max_length=100)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=YoungPersonStatus.choices, empty_label=_("All")
+    )
+    step_status = django_filters.ChoiceFilter(
+        label=_("Has a step"),
+        choices=StepStatus.choices,
+        method="filter_step_status",
+        empty_label=_("Any"),
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue steps only"),
+        method="filter_overdue",
+        widget=django_filters.widgets.BooleanWidget,
+    )
+    no_follow_up_days = django_filters.NumberFilter(
+        label=_("No follow-up for (days)"), method="filter_no_follow_up", min_value=1,
+        max_value=3650,
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("last_name", "last_name"),
+            ("birth_date", "birth_date"),
+            ("last_follow_up_at", "last_follow_up_at"),
+            ("next_appointment_at", "next_appointment_at"),
+            ("overdue_steps", "overdue_steps"),
+            ("created_at", "created_at"),
+        ),
+        field_labels={
+            "last_name": _("Name"),
+            "birth_date": _("Birth date"),
+            "last_follow_up_at": _("Last follow-up"),
+            "next_appointment_at": _("Next appointment"),
+            "overdue_steps": _("Overdue steps"),
+            "created_at": _("Created"),
+        },
+        empty_label=_("Name"),
+    )
+
+    class Meta:
+        model = YoungPerson
+        fields = ["q", "status", "step_status", "overdue", "no_follow_up_days"]
+
+    def filter_name(self, queryset, name, value):
+        for word in value.split()[:5]:
+            queryset = queryset.filter(
+                Q(first_name__icontains=word) | Q(last_name__icontains=word)
+            )
+        return queryset
+
+    def filter_step_status(self, queryset, name, value):
+        return queryset.filter(young_people_with_step_status(value))
+
+    def filter_overdue(self, queryset, name, value):
+        if value:
+            return queryset.filter(young_people_with_overdue_steps())
+        return queryset
+
+    def filter_no_follow_up(self, queryset, name, value):
+        since = timezone.now() - timedelta(days=int(value))
+        return queryset.filter(~young_people_followed_since(since))
+
+    @property
+    def qs(self):
+        qs = super().qs
+        if not self.form.cleaned_data.get("ordering"):
+            qs = qs.order_by("last_name", "first_name", "pk")
+        else:
+            qs = qs.order_by(*qs.query.order_by, "pk")
+        return qs

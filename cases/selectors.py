@@ -1,0 +1,280 @@
+"""Reads about young people. Every queryset here is already scoped to what the user may
+see (DESIGN.md, "Who sees what") and already joined: views, API, exports and PDFs start
+from these functions and never from `YoungPerson.objects`."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.selectors import casework_org_ids, supervised_org_ids
+from cases.enums import OPEN_STEP_STATUSES, AccessLevel
+from cases.models import (
+    AccessLog,
+    Application,
+    DigitalDiagnostic,
+    Document,
+    FollowUp,
+    Step,
+    StepType,
+    YoungPerson,
+)
+from cases.permissions import active_delegations, delegated_young_person_ids
+
+
+def _full_access_q(user: User) -> Q:
+    org_ids = casework_org_ids(user)
+    if not org_ids:
+        return Q(pk__in=[])
+    q = Q(referent=user, organization_id__in=org_ids)
+    q |= Q(pk__in=delegated_young_person_ids(user, org_ids))
+    supervised = supervised_org_ids(user)
+    if supervised:
+        q |= Q(organization_id__in=supervised)
+    return q
+
+
+def young_people_full_access(user: User) -> QuerySet[YoungPerson]:
+    """Young people whose whole file `user` may read and change."""
+    return YoungPerson.objects.filter(_full_access_q(user)).select_related(
+        "organization", "referent"
+    )
+
+
+def young_people_reachable(user: User) -> QuerySet[YoungPerson]:
+    """Full files plus directory cards, each row annotated with its `access` level.
+
+    Colleagues of the same organisation see a directory card (name, birth year, referent)
+    so they can avoid duplicates and find who holds a file.
+    """
+    org_ids = casework_org_ids(user)
+    full = _full_access_q(user)
+    return (
+        YoungPerson.objects.filter(full | Q(organization_id__in=org_ids))
+        .annotate(
+            access=Case(
+                When(full, then=Value(AccessLevel.FULL.value)),
+                default=Value(AccessLevel.DIRECTORY.value),
+                output_field=CharField(),
+            )
+        )
+        .select_related("organization", "referent")
+    )
+
+
+def young_person_get(user: User, pk: Any) -> YoungPerson | None:
+    """One young person with its `access` annotation, or None when out of reach."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return young_people_reachable(user).filter(pk=pk).first()
+
+
+def young_person_get_full(user: User, pk: Any) -> YoungPerson | None:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return young_people_full_access(user).filter(pk=pk).first()
+
+
+def _with_caseload_annotations(qs: QuerySet[YoungPerson]) -> QuerySet[YoungPerson]:
+    now = timezone.now()
+    today = timezone.localdate()
+    last_follow_up = (
+        FollowUp.objects.filter(young_person=OuterRef("pk"))
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
+    next_appointment = (
+        FollowUp.objects.filter(young_person=OuterRef("pk"), next_appointment__gte=now)
+        .order_by("next_appointment")
+        .values("next_appointment")[:1]
+    )
+    overdue = (
+        Step.objects.filter(
+            young_person=OuterRef("pk"), status__in=OPEN_STEP_STATUSES, due_date__lt=today
+        )
+        .order_by()
+        .values("young_person")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(
+        last_follow_up_at=Subquery(last_follow_up),
+        next_appointment_at=Subquery(next_appointment),
+        overdue_steps=Coalesce(Subquery(overdue, output_field=IntegerField()), 0),
+    )
+
+
+def caseload(user: User, *, scope: str = "mine") -> QuerySet[YoungPerson]:
+    """The caseload list: the user's own files, or (for supervisors) the whole organisation."""
+    qs = young_people_full_access(user)
+    if scope != "organization" or not supervised_org_ids(user):
+        qs = qs.filter(referent=user)
+    return _with_caseload_annotations(qs)
+
+
+def young_people_with_step_status(status: str) -> Exists:
+    return Exists(Step.objects.filter(young_person=OuterRef("pk"), status=status))
+
+
+def young_people_with_overdue_steps() -> Exists:
+    return Exists(
+        Step.objects.filter(
+            young_person=OuterRef("pk"),
+            status__in=OPEN_STEP_STATUSES,
+            due_date__lt=timezone.localdate(),
+        )
+    )
+
+
+def young_people_followed_since(since: datetime) -> Exists:
+    return Exists(FollowUp.objects.filter(young_person=OuterRef("pk"), occurred_at__gte=since))
+
+
+def duplicates_in_organization(
+    *, organization_id: int, first_name: str, last_name: str, birth_date: date
+) -> QuerySet[YoungPerson]:
+    return YoungPerson.objects.filter(
+        organization_id=organization_id,
+        first_name__iexact=first_name.strip(),
+        last_name__iexact=last_name.strip(),
+        birth_date=birth_date,
+    ).select_related("referent")
+
+
+def step_types_for(organization_id: int) -> QuerySet[StepType]:
+    """The catalogue an organisation uses: the shared defaults plus its own steps."""
+    return StepType.objects.filter(
+        Q(organization__isnull=True) | Q(organization_id=organization_id), is_active=True
+    ).order_by("order", "label")
+
+
+def default_step_types() -> QuerySet[StepType]:
+    return StepType.objects.filter(organization__isnull=True).order_by("order", "label")
+
+
+def organization_step_types(organization_id: int) -> QuerySet[StepType]:
+    return StepType.objects.filter(organization_id=organization_id).order_by("order", "label")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str
+    obj: Any
+
+
+@dataclass(frozen=True)
+class YoungPersonFile:
+    young_person: YoungPerson
+    steps: list[Step]
+    follow_ups: list[FollowUp]
+    applications: list[Application]
+    documents: list[Document]
+    diagnostics: list[DigitalDiagnostic]
+    delegations: list
+    timeline: list[TimelineEntry]
+    next_appointment: datetime | None
+    overdue_steps: list[Step]
+    suggested_step_types: list[StepType]
+
+    @property
+    def latest_diagnostic(self) -> DigitalDiagnostic | None:
+        return self.diagnostics[0] if self.diagnostics else None
+
+
+def _aware(day: date) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day))
+
+
+def young_person_file(young_person: YoungPerson) -> YoungPersonFile:
+    """Everything on the young person's page, in a fixed number of queries."""
+    from cases.diagnostics import suggested_step_codes
+
+    steps = list(
+        young_person.steps.select_related("step_type", "completed_by").order_by(
+            "step_type__order", "pk"
+        )
+    )
+    follow_ups = list(young_person.follow_ups.select_related("author"))
+    applications = list(young_person.applications.select_related("cv"))
+    documents = list(young_person.documents.select_related("uploaded_by"))
+    diagnostics = list(young_person.diagnostics.select_related("performed_by"))
+    delegations = list(active_delegations(young_person))
+
+    timeline: list[TimelineEntry] = []
+    timeline += [TimelineEntry(f.occurred_at, "follow_up", f) for f in follow_ups]
+    timeline += [TimelineEntry(d.performed_at, "diagnostic", d) for d in diagnostics]
+    timeline += [TimelineEntry(d.uploaded_at, "document", d) for d in documents]
+    timeline += [
+        TimelineEntry(_aware(a.applied_on) if a.applied_on else a.created_at, "application", a)
+        for a in applications
+    ]
+    timeline += [TimelineEntry(s.completed_at, "step_done", s) for s in steps if s.completed_at]
+    timeline.sort(key=lambda e: e.at, reverse=True)
+
+    now = timezone.now()
+    upcoming = [f.next_appointment for f in follow_ups if f.next_appointment and f.next_appointment >= now]
+
+    suggested: list[StepType] = []
+    if diagnostics:
+        codes = suggested_step_codes(diagnostics[0])
+        present = {s.step_type.code for s in steps}
+        wanted = [c for c in codes if c not in present]
+        if wanted:
+            by_code = {
+                st.code: st
+                for st in step_types_for(young_person.organization_id).filter(code__in=wanted)
+            }
+            suggested = [by_code[c] for c in wanted if c in by_code]
+
+    return YoungPersonFile(
+        young_person=young_person,
+        steps=steps,
+        follow_ups=follow_ups,
+        applications=applications,
+        documents=documents,
+        diagnostics=diagnostics,
+        delegations=delegations,
+        timeline=timeline,
+        next_appointment=min(upcoming) if upcoming else None,
+        overdue_steps=[s for s in steps if s.is_overdue],
+        suggested_step_types=suggested,
+    )
+
+
+def document_get(user: User, young_person_pk: Any, document_pk: Any) -> Document | None:
+    young_person = young_person_get_full(user, young_person_pk)
+    if young_person is None:
+        return None
+    try:
+        return young_person.documents.get(pk=int(document_pk))
+    except (Document.DoesNotExist, TypeError, ValueError):
+        return None
+
+
+def access_log_for(young_person: YoungPerson) -> QuerySet[AccessLog]:
+    return young_person.access_logs.select_related("user")
+
+
+def young_person_delegations(young_person: YoungPerson):
+    return active_delegations(young_person)

@@ -1,0 +1,444 @@
+"""Thin views: fetch through a scoped selector (404 when out of reach), call a service,
+render. Domain errors become messages on the form, never a 500."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.enums import Role
+from accounts.selectors import (
+    administered_organizations,
+    casework_organizations,
+    organization_advisors,
+    supervised_org_ids,
+)
+from cases import selectors, services
+from cases.enums import AccessAction, AccessLevel
+from cases.exceptions import DomainError, DuplicateSuspected
+from cases.filters import YoungPersonFilter
+from cases.forms import (
+    ApplicationForm,
+    DelegationForm,
+    DiagnosticForm,
+    DocumentForm,
+    FollowUpForm,
+    StepForm,
+    StepsAddForm,
+    StepTypeForm,
+    YoungPersonCreateForm,
+    YoungPersonUpdateForm,
+)
+from cases.models import Application, YoungPerson
+
+
+def _full_or_404(request: HttpRequest, pk: int) -> YoungPerson:
+    young_person = selectors.young_person_get_full(request.user, pk)
+    if young_person is None:
+        raise Http404
+    return young_person
+
+
+def _file_url(young_person: YoungPerson) -> str:
+    return reverse("cases:detail", args=[young_person.pk])
+
+
+def caseload(request: HttpRequest) -> HttpResponse:
+    if not casework_organizations(request.user):
+        raise Http404
+    can_see_org = bool(supervised_org_ids(request.user))
+    scope = "organization" if can_see_org and request.GET.get("scope") == "organization" else "mine"
+    filterset = YoungPersonFilter(
+        request.GET or None, queryset=selectors.caseload(request.user, scope=scope)
+    )
+    if filterset.is_bound and not filterset.is_valid():
+        rows = selectors.caseload(request.user, scope=scope).none()
+    else:
+        rows = filterset.qs
+    page = Paginator(rows, settings.CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/caseload.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "scope": scope,
+            "can_see_org": can_see_org,
+            "querystring": query.urlencode(),
+        },
+    )
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    if not casework_organizations(request.user):
+        raise Http404
+    query = request.GET.get("q", "").strip()[:100]
+    results = None
+    if query:
+        qs = selectors.young_people_reachable(request.user)
+        for word in query.split()[:5]:
+            qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+        results = Paginator(qs.order_by("last_name", "first_name", "pk"), 25).get_page(
+            request.GET.get("page")
+        )
+    return render(request, "cases/directory.html", {"query": query, "page": results})
+
+
+@require_http_methods(["GET", "POST"])
+def young_person_create(request: HttpRequest) -> HttpResponse:
+    organizations = casework_organizations(request.user)
+    if not organizations:
+        raise Http404
+    organization = organizations[0]
+    duplicates = []
+    form = YoungPersonCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            young_person = services.young_person_create(
+                actor=request.user,
+                organization=organization,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                birth_date=data["birth_date"],
+                email=data["email"],
+                phone=data["phone"],
+                city=data["city"],
+                situation=data["situation"],
+                confirm_duplicate=data["confirm_duplicate"],
+            )
+        except DuplicateSuspected as error:
+            form.add_error(None, error.message)
+            duplicates = error.matches
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The file was created."))
+            return redirect(_file_url(young_person))
+    return render(
+        request,
+        "cases/young_person_form.html",
+        {"form": form, "duplicates": duplicates, "organization": organization},
+    )
+
+
+def young_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    young_person = selectors.young_person_get(request.user, pk)
+    if young_person is None:
+        raise Http404
+    if young_person.access == AccessLevel.DIRECTORY:
+        services.access_log_record(
+            user=request.user, young_person=young_person, action=AccessAction.VIEW_CARD
+        )
+        return render(request, "cases/directory_card.html", {"young_person": young_person})
+    services.access_log_record(
+        user=request.user, young_person=young_person, action=AccessAction.VIEW_FILE
+    )
+    data = selectors.young_person_file(young_person)
+    catalogue = selectors.step_types_for(young_person.organization_id).exclude(
+        pk__in=[s.step_type_id for s in data.steps]
+    )
+    return render(
+        request,
+        "cases/young_person_detail.html",
+        {
+            "yp": young_person,
+            "file": data,
+            "steps_add_form": StepsAddForm(step_types=catalogue),
+            "suggest_form": StepsAddForm(
+                step_types=catalogue.filter(pk__in=[s.pk for s in data.suggested_step_types]),
+                initial={"step_types": data.suggested_step_types},
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def young_person_update(request: HttpRequest, pk: int) -> HttpResponse:
+    young_person = _full_or_404(request, pk)
+    form = YoungPersonUpdateForm(
+        request.POST or None, instance=young_person, initial={"version": young_person.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        # Reload: the form mutated the instance while validating.
+        young_person.refresh_from_db()
+        try:
+            services.young_person_update(
+                actor=request.user, young_person=young_person, version=version, **data
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The file was updated."))
+            return redirect(_file_url(young_person))
+    return render(request, "cases/young_person_edit.html", {"form": form, "yp": young_person})
+
+
+def _form_page(request, young_person, form, title, on_valid, *, template="cases/simple_form.html",
+               multipart=False):
+    """The shared shape of every "add X to this file" page."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            on_valid(form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_file_url(young_person))
+    return render(
+        request,
+        template,
+        {"form": form, "yp": young_person, "title": title, "multipart": multipart},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def diagnostic_create(request: HttpRequest, pk: int) -> HttpResponse:
+    young_person = _full_or_404(request, pk)
+    form = DiagnosticForm(request.POST or None)
+
+    def save(data):
+        notes = data.pop("notes", "")
+        services.diagnostic_record(
+            actor=request.user, young_person=young_person, answers=data, notes=notes
+        )
+
+    return _form_page(request, young_person, form, _("New digital diagnostic"), save)
+
+
+@require_POST
+def steps_add(request: HttpRequest, pk: int) -> HttpResponse:
+    young_person = _full_or_404(request, pk)
+    form = StepsAddForm(
+        request.POST, step_types=selectors.step_types_for(young_person.organization_id)
+    )
+    if form.is_valid():
+        try:
+            created = services.steps_add(
+                actor=request.user,
+                young_person=young_person,
+                step_types=list(form.cleaned_data["step_types"]),
+                due_date=form.cleaned_data["due_date"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("%(count)d step(s) added.") % {"count": len(created)})
+    else:
+        messages.error(request, _("Choose at least one step from the catalogue."))
+    return redirect(_file_url(young_person) + "#steps")
+
+
+@require_http_methods(["GET", "POST"])
+def step_update(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
+    young_person = _full_or_404(request, pk)
+    step = young_person.steps.select_related("step_type").filter(pk=step_pk).first()
+    if step is None:
+        raise Http404
+    form = StepForm(request.POST or None, instance=step)
+
+    def save(data):
+        step.refresh_from_db()
+        services.step_update(actor=request.user, step=step, **data)
+
+    return _form_page(request, young_person, form, step.step_type.label, save)
+
+
+@require_http_methods(["GET", "POST"])
+def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
+    young_person = _full_or_404(request, pk)
+    form = FollowUpForm(request.POST or None)
+
+    def save(data):
+        services.follow_up_create(actor=request.user, young_person=young_person, **data)
+
+    return _form_page(request, young_person, form, _("Log a follow-up"), save)
+
+
+@require_http_methods(["GET", "POST"])
+def application_edit(request: HttpRequest, pk: int, app_pk: int | None = None) -> HttpResponse:
+    young_person = _full_or_404(request, pk)
+    application: Application | None = None
+    if app_pk is not None:
+        application = young_person.applications.filter(pk=app_pk).first()
+        if application is None:
+            raise Http404
+    form = ApplicationForm(request.POST or None, instance=application, young_person=young_person)
+
+    def save(data):
+        if application is not None:
+            application.refresh_from_db()
+        services.application_save(
+            actor=request.user, young_person=young_person, application=application, **data
+        )
+
+    title = _("Edit application") if application else _("New application")
+    return _form_page(request, young_person, form, title, save)
+
+
+@require_http_methods(["GET", "POST"])
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    young_person = _full_or_404(request, pk)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+
+    def save(data):
+        services.document_upload(
+            actor=request.user,
+            young_person=young_person,
+            kind=data["kind"],
+            title=data["title"],
+            upload=data["file"],
+        )
+
+    return _form_page(request, young_person, form, _("Add a document"), save, multipart=True)
+
+
+def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
+    document = selectors.document_get(request.user, pk, doc_pk)
+    if document is None:
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    services.access_log_record(
+        user=request.user,
+        young_person=document.young_person,
+        action=AccessAction.DOWNLOAD_DOCUMENT,
+        detail=document.title,
+    )
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def document_delete(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
+    document = selectors.document_get(request.user, pk, doc_pk)
+    if document is None:
+        raise Http404
+    services.document_delete(actor=request.user, document=document)
+    messages.success(request, _("The document was deleted."))
+    return redirect(_file_url(document.young_person) + "#documents")
+
+
+@require_http_methods(["GET", "POST"])
+def delegations(request: HttpRequest, pk: int) -> HttpResponse:
+    young_person = _full_or_404(request, pk)
+    # The referent and supervisors delegate; a delegate does not re-delegate.
+    can_delegate = young_person.referent_id == request.user.pk or (
+        young_person.organization_id in supervised_org_ids(request.user)
+    )
+    if not can_delegate:
+        raise Http404
+    colleagues = organization_advisors(young_person.organization_id).exclude(
+        pk=young_person.referent_id
+    )
+    form = DelegationForm(request.POST or None, colleagues=colleagues)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delegation_grant(
+                actor=request.user,
+                young_person=young_person,
+                grantee=form.cleaned_data["grantee"],
+                ends_on=form.cleaned_data["ends_on"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Access delegated."))
+            return redirect(reverse("cases:delegations", args=[young_person.pk]))
+    return render(
+        request,
+        "cases/delegations.html",
+        {
+            "yp": young_person,
+            "form": form,
+            "delegations": selectors.young_person_delegations(young_person),
+        },
+    )
+
+
+@require_POST
+def delegation_revoke(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    young_person = _full_or_404(request, pk)
+    can_delegate = young_person.referent_id == request.user.pk or (
+        young_person.organization_id in supervised_org_ids(request.user)
+    )
+    grant = selectors.young_person_delegations(young_person).filter(user_id=user_pk).first()
+    if not can_delegate or grant is None:
+        raise Http404
+    services.delegation_revoke(actor=request.user, young_person=young_person, grantee=grant.user)
+    messages.success(request, _("Delegation revoked."))
+    return redirect(reverse("cases:delegations", args=[young_person.pk]))
+
+
+def access_log(request: HttpRequest, pk: int) -> HttpResponse:
+    young_person = _full_or_404(request, pk)
+    page = Paginator(selectors.access_log_for(young_person), 50).get_page(request.GET.get("page"))
+    return render(request, "cases/access_log.html", {"yp": young_person, "page": page})
+
+
+def _administered_or_404(request: HttpRequest):
+    organizations = administered_organizations(request.user)
+    if not organizations:
+        raise Http404
+    return organizations[0]
+
+
+@require_http_methods(["GET", "POST"])
+def catalogue(request: HttpRequest) -> HttpResponse:
+    organization = _administered_or_404(request)
+    form = StepTypeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.step_type_create(
+                actor=request.user, organization=organization, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error("code", error.message)
+        else:
+            messages.success(request, _("Step added to the catalogue."))
+            return redirect("cases:catalogue")
+    return render(
+        request,
+        "cases/catalogue.html",
+        {
+            "organization": organization,
+            "form": form,
+            "defaults": selectors.default_step_types(),
+            "own": selectors.organization_step_types(organization.pk),
+        },
+    )
+
+
+@require_POST
+def catalogue_toggle(request: HttpRequest, step_type_pk: int) -> HttpResponse:
+    organization = _administered_or_404(request)
+    step_type = selectors.organization_step_types(organization.pk).filter(pk=step_type_pk).first()
+    if step_type is None:
+        raise Http404
+    services.step_type_set_active(
+        actor=request.user, step_type=step_type, is_active=not step_type.is_active
+    )
+    return redirect("cases:catalogue")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if casework_organizations(request.user):
+        return redirect("cases:caseload")
+    return render(request, "home.html", {"Role": Role})
