@@ -83,7 +83,8 @@ class YoungPersonFilter(django_filters.FilterSet):
     @property
     def qs(self):
         qs = super().qs
-        if not self.form.cleaned_data.get("ordering"):
+        cleaned = getattr(self.form, "cleaned_data", {})
+        if not cleaned.get("ordering"):
             qs = qs.order_by("last_name", "first_name", "pk")
         else:
             qs = qs.order_by(*qs.query.order_by, "pk")

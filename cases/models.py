@@ -284,6 +284,13 @@ class DigitalDiagnostic(models.Model):
         return f"{self.young_person} — {self.performed_at:%Y-%m-%d}"
 
     @property
+    def answers(self) -> list[tuple[str, bool]]:
+        return [
+            (self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in self.QUESTION_FIELDS
+        ]
+
+    @property
     def lacks_equipment(self) -> bool:
         return rules.lacks_equipment(self)
 

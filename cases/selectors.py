@@ -87,6 +87,13 @@ def young_person_get(user: User, pk: Any) -> YoungPerson | None:
     return young_people_reachable(user).filter(pk=pk).first()
 
 
+def can_manage_delegations(user: User, young_person: YoungPerson) -> bool:
+    """The referent and the organisation's supervisors delegate; a delegate does not."""
+    return young_person.referent_id == user.pk or (
+        young_person.organization_id in supervised_org_ids(user)
+    )
+
+
 def young_person_get_full(user: User, pk: Any) -> YoungPerson | None:
     try:
         pk = int(pk)

@@ -54,9 +54,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
     can_see_org = bool(supervised_org_ids(request.user))
     scope = "organization" if can_see_org and request.GET.get("scope") == "organization" else "mine"
     filterset = YoungPersonFilter(
-        request.GET or None, queryset=selectors.caseload(request.user, scope=scope)
+        request.GET, queryset=selectors.caseload(request.user, scope=scope)
     )
-    if filterset.is_bound and not filterset.is_valid():
+    if not filterset.is_valid():
         rows = selectors.caseload(request.user, scope=scope).none()
     else:
         rows = filterset.qs
@@ -151,6 +151,7 @@ def young_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "yp": young_person,
             "file": data,
+            "can_delegate": selectors.can_manage_delegations(request.user, young_person),
             "steps_add_form": StepsAddForm(step_types=catalogue),
             "suggest_form": StepsAddForm(
                 step_types=catalogue.filter(pk__in=[s.pk for s in data.suggested_step_types]),
@@ -339,11 +340,7 @@ def document_delete(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def delegations(request: HttpRequest, pk: int) -> HttpResponse:
     young_person = _full_or_404(request, pk)
-    # The referent and supervisors delegate; a delegate does not re-delegate.
-    can_delegate = young_person.referent_id == request.user.pk or (
-        young_person.organization_id in supervised_org_ids(request.user)
-    )
-    if not can_delegate:
+    if not selectors.can_manage_delegations(request.user, young_person):
         raise Http404
     colleagues = organization_advisors(young_person.organization_id).exclude(
         pk=young_person.referent_id
@@ -376,11 +373,8 @@ def delegations(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def delegation_revoke(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     young_person = _full_or_404(request, pk)
-    can_delegate = young_person.referent_id == request.user.pk or (
-        young_person.organization_id in supervised_org_ids(request.user)
-    )
     grant = selectors.young_person_delegations(young_person).filter(user_id=user_pk).first()
-    if not can_delegate or grant is None:
+    if not selectors.can_manage_delegations(request.user, young_person) or grant is None:
         raise Http404
     services.delegation_revoke(actor=request.user, young_person=young_person, grantee=grant.user)
     messages.success(request, _("Delegation revoked."))
