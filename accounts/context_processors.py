@@ -26,11 +26,10 @@ def memberships(request: HttpRequest) -> dict:
             items.append((reverse("cases:catalogue"), _("Step catalogue")))
             break
     # The longest matching prefix is the current section.
-    best = max((url for url, _label in items if request.path.startswith(url)), key=len,
-               default=None)
+    best = max(
+        (url for url, _label in items if request.path.startswith(url)), key=len, default=None
+    )
     return {
         "memberships": current,
-        "nav_items": [
-            {"url": url, "label": label, "current": url == best} for url, label in items
-        ],
+        "nav_items": [{"url": url, "label": label, "current": url == best} for url, label in items],
     }

@@ -61,8 +61,12 @@ def member_add(
     _require_admin(actor, organization)
     if role not in Role.values:
         raise NotAllowed(_("Unknown role."))
-    user = User(username=username.strip(), first_name=first_name.strip(),
-                last_name=last_name.strip(), email=email.strip())
+    user = User(
+        username=username.strip(),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email.strip(),
+    )
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()

@@ -35,7 +35,9 @@ def members(request: HttpRequest, org_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.member_add(
-                actor=request.user, organization=organization, request=request,
+                actor=request.user,
+                organization=organization,
+                request=request,
                 **form.cleaned_data,
             )
         except DomainError as error:

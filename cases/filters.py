@@ -33,7 +33,9 @@ class YoungPersonFilter(django_filters.FilterSet):
         widget=django_filters.widgets.BooleanWidget,
     )
     no_follow_up_days = django_filters.NumberFilter(
-        label=_("No follow-up for (days)"), method="filter_no_follow_up", min_value=1,
+        label=_("No follow-up for (days)"),
+        method="filter_no_follow_up",
+        min_value=1,
         max_value=3650,
     )
     ordering = django_filters.OrderingFilter(
@@ -63,9 +65,7 @@ class YoungPersonFilter(django_filters.FilterSet):
 
     def filter_name(self, queryset, name, value):
         for word in value.split()[:5]:
-            queryset = queryset.filter(
-                Q(first_name__icontains=word) | Q(last_name__icontains=word)
-            )
+            queryset = queryset.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
         return queryset
 
     def filter_step_status(self, queryset, name, value):

@@ -84,8 +84,14 @@ class StepForm(forms.ModelForm):
 class FollowUpForm(forms.ModelForm):
     class Meta:
         model = FollowUp
-        fields = ["occurred_at", "channel", "duration_minutes", "notes", "next_action",
-                  "next_appointment"]
+        fields = [
+            "occurred_at",
+            "channel",
+            "duration_minutes",
+            "notes",
+            "next_action",
+            "next_appointment",
+        ]
         widgets = {
             "occurred_at": DateTimeInput(),
             "next_appointment": DateTimeInput(),
@@ -108,8 +114,16 @@ class FollowUpForm(forms.ModelForm):
 class ApplicationForm(forms.ModelForm):
     class Meta:
         model = Application
-        fields = ["employer", "position", "source", "status", "applied_on", "response_on", "cv",
-                  "notes"]
+        fields = [
+            "employer",
+            "position",
+            "source",
+            "status",
+            "applied_on",
+            "response_on",
+            "cv",
+            "notes",
+        ]
         widgets = {
             "applied_on": DateInput(),
             "response_on": DateInput(),

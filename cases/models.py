@@ -12,13 +12,13 @@ from guardian.models import UserObjectPermissionBase
 from accounts.models import Organization
 from cases import diagnostics as rules
 from cases.enums import (
+    OPEN_STEP_STATUSES,
     AccessAction,
     ApplicationSource,
     ApplicationStatus,
     AutonomyLevel,
     DocumentKind,
     FollowUpChannel,
-    OPEN_STEP_STATUSES,
     Situation,
     StepCategory,
     StepStatus,

@@ -19,9 +19,7 @@ DELEGATION_CODENAME = "change_youngperson"
 
 
 def _delegation_permission() -> Permission:
-    return Permission.objects.get(
-        content_type__app_label="cases", codename=DELEGATION_CODENAME
-    )
+    return Permission.objects.get(content_type__app_label="cases", codename=DELEGATION_CODENAME)
 
 
 def delegated_young_person_ids(user: User, org_ids: list[int]) -> QuerySet:

@@ -203,6 +203,7 @@ class YoungPersonFile:
     next_appointment: datetime | None
     overdue_steps: list[Step]
     suggested_step_types: list[StepType]
+    addable_step_types: list[StepType]
 
     @property
     def latest_diagnostic(self) -> DigitalDiagnostic | None:
@@ -240,19 +241,18 @@ def young_person_file(young_person: YoungPerson) -> YoungPersonFile:
     timeline.sort(key=lambda e: e.at, reverse=True)
 
     now = timezone.now()
-    upcoming = [f.next_appointment for f in follow_ups if f.next_appointment and f.next_appointment >= now]
+    upcoming = [
+        f.next_appointment for f in follow_ups if f.next_appointment and f.next_appointment >= now
+    ]
 
+    present = {s.step_type_id for s in steps}
+    addable = [st for st in step_types_for(young_person.organization_id) if st.pk not in present]
     suggested: list[StepType] = []
     if diagnostics:
-        codes = suggested_step_codes(diagnostics[0])
-        present = {s.step_type.code for s in steps}
-        wanted = [c for c in codes if c not in present]
-        if wanted:
-            by_code = {
-                st.code: st
-                for st in step_types_for(young_person.organization_id).filter(code__in=wanted)
-            }
-            suggested = [by_code[c] for c in wanted if c in by_code]
+        by_code = {st.code: st for st in addable}
+        suggested = [
+            by_code[code] for code in suggested_step_codes(diagnostics[0]) if code in by_code
+        ]
 
     return YoungPersonFile(
         young_person=young_person,
@@ -266,6 +266,7 @@ def young_person_file(young_person: YoungPerson) -> YoungPersonFile:
         next_appointment=min(upcoming) if upcoming else None,
         overdue_steps=[s for s in steps if s.is_overdue],
         suggested_step_types=suggested,
+        addable_step_types=addable,
     )
 
 

@@ -38,8 +38,16 @@ from cases.selectors import duplicates_in_organization, step_types_for
 
 audit = logging.getLogger("relais.audit")
 
-YOUNG_PERSON_EDITABLE = ("first_name", "last_name", "birth_date", "email", "phone", "city",
-                         "situation", "status")
+YOUNG_PERSON_EDITABLE = (
+    "first_name",
+    "last_name",
+    "birth_date",
+    "email",
+    "phone",
+    "city",
+    "situation",
+    "status",
+)
 
 
 def _touch(young_person: YoungPerson) -> None:
@@ -135,7 +143,11 @@ def young_person_update(
 
 @transaction.atomic
 def diagnostic_record(
-    *, actor: User, young_person: YoungPerson, answers: dict[str, bool], notes: str = "",
+    *,
+    actor: User,
+    young_person: YoungPerson,
+    answers: dict[str, bool],
+    notes: str = "",
     performed_at: datetime | None = None,
 ) -> DigitalDiagnostic:
     missing = set(DigitalDiagnostic.QUESTION_FIELDS) - set(answers)
@@ -156,7 +168,10 @@ def diagnostic_record(
 
 @transaction.atomic
 def steps_add(
-    *, actor: User, young_person: YoungPerson, step_types: list[StepType],
+    *,
+    actor: User,
+    young_person: YoungPerson,
+    step_types: list[StepType],
     due_date: date | None = None,
 ) -> list[Step]:
     allowed = set(step_types_for(young_person.organization_id).values_list("pk", flat=True))
@@ -259,8 +274,10 @@ def _check_document(upload: UploadedFile) -> FileKind:
     kind = next((k for k in ALLOWED_DOCUMENTS if name.endswith(k.extensions)), None)
     if kind is None:
         raise InvalidDocument(
-            _("This type of file is not accepted. Accepted: PDF, Word (.docx), "
-              "OpenDocument (.odt), PNG or JPEG.")
+            _(
+                "This type of file is not accepted. Accepted: PDF, Word (.docx), "
+                "OpenDocument (.odt), PNG or JPEG."
+            )
         )
     upload.seek(0)
     head = upload.read(16)
@@ -312,7 +329,10 @@ def document_delete(*, actor: User, document: Document) -> None:
 
 @transaction.atomic
 def application_save(
-    *, actor: User, young_person: YoungPerson, application: Application | None = None,
+    *,
+    actor: User,
+    young_person: YoungPerson,
+    application: Application | None = None,
     **fields,
 ) -> Application:
     creating = application is None
@@ -336,9 +356,7 @@ def application_save(
 
 
 @transaction.atomic
-def delegation_grant(
-    *, actor: User, young_person: YoungPerson, grantee: User, ends_on: date
-):
+def delegation_grant(*, actor: User, young_person: YoungPerson, grantee: User, ends_on: date):
     if ends_on <= timezone.localdate():
         raise NotAllowed(_("The end date must be in the future."))
     if grantee == young_person.referent:
@@ -371,11 +389,19 @@ def delegation_revoke(*, actor: User, young_person: YoungPerson, grantee: User) 
 
 @transaction.atomic
 def step_type_create(
-    *, actor: User, organization: Organization, code: str, label: str, category: str,
+    *,
+    actor: User,
+    organization: Organization,
+    code: str,
+    label: str,
+    category: str,
     order: int,
 ) -> StepType:
     step_type = StepType(
-        organization=organization, code=code, label=label.strip(), category=category,
+        organization=organization,
+        code=code,
+        label=label.strip(),
+        category=category,
         order=order,
     )
     step_type.full_clean()

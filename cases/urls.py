@@ -26,9 +26,7 @@ urlpatterns = [
         views.document_download,
         name="document_download",
     ),
-    path(
-        "<int:pk>/documents/<int:doc_pk>/delete/", views.document_delete, name="document_delete"
-    ),
+    path("<int:pk>/documents/<int:doc_pk>/delete/", views.document_delete, name="document_delete"),
     path("<int:pk>/delegations/", views.delegations, name="delegations"),
     path(
         "<int:pk>/delegations/<int:user_pk>/revoke/",

@@ -141,22 +141,13 @@ def young_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     services.access_log_record(
         user=request.user, young_person=young_person, action=AccessAction.VIEW_FILE
     )
-    data = selectors.young_person_file(young_person)
-    catalogue = selectors.step_types_for(young_person.organization_id).exclude(
-        pk__in=[s.step_type_id for s in data.steps]
-    )
     return render(
         request,
         "cases/young_person_detail.html",
         {
             "yp": young_person,
-            "file": data,
+            "file": selectors.young_person_file(young_person),
             "can_delegate": selectors.can_manage_delegations(request.user, young_person),
-            "steps_add_form": StepsAddForm(step_types=catalogue),
-            "suggest_form": StepsAddForm(
-                step_types=catalogue.filter(pk__in=[s.pk for s in data.suggested_step_types]),
-                initial={"step_types": data.suggested_step_types},
-            ),
         },
     )
 
@@ -184,8 +175,16 @@ def young_person_update(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/young_person_edit.html", {"form": form, "yp": young_person})
 
 
-def _form_page(request, young_person, form, title, on_valid, *, template="cases/simple_form.html",
-               multipart=False):
+def _form_page(
+    request,
+    young_person,
+    form,
+    title,
+    on_valid,
+    *,
+    template="cases/simple_form.html",
+    multipart=False,
+):
     """The shared shape of every "add X to this file" page."""
     if request.method == "POST" and form.is_valid():
         try:

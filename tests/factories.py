@@ -1,0 +1,125 @@
+"""factory-boy factories. Domain objects are built through their services where the
+service holds a rule (autonomy level, completion stamps), so tests see real data."""
+
+from datetime import date, timedelta
+
+import factory
+from django.utils import timezone
+
+from accounts.enums import OrganizationKind, Role
+from accounts.models import Membership, Organization, User
+from cases.enums import FollowUpChannel, StepStatus
+from cases.models import DigitalDiagnostic, FollowUp, Step, StepType, YoungPerson
+
+DEFAULT_PASSWORD = "correct-horse-battery"
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Mission Locale {n}")
+    kind = OrganizationKind.MISSION_LOCALE
+    territory = "Nord"
+
+    class Params:
+        emmaus = factory.Trait(
+            kind=OrganizationKind.EMMAUS_CONNECT,
+            name=factory.Sequence(lambda n: f"Emmaüs Connect {n}"),
+        )
+        partner = factory.Trait(
+            kind=OrganizationKind.PARTNER,
+            name=factory.Sequence(lambda n: f"Partenaire {n}"),
+        )
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password(DEFAULT_PASSWORD)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = Role.ADVISOR
+
+
+def member(organization: Organization, role: str = Role.ADVISOR, **user_fields) -> User:
+    """A user with one active membership; a fresh instance so no membership cache lingers."""
+    user = UserFactory(**user_fields)
+    MembershipFactory(user=user, organization=organization, role=role)
+    return User.objects.get(pk=user.pk)
+
+
+class YoungPersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = YoungPerson
+
+    organization = factory.SubFactory(OrganizationFactory)
+    referent = factory.LazyAttribute(lambda o: member(o.organization))
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    birth_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=20 * 365))
+    email = ""
+    city = "Lille"
+
+    class Params:
+        with_email = factory.Trait(
+            email=factory.LazyAttribute(
+                lambda o: f"{o.first_name}.{o.last_name}@example.org".lower()
+            )
+        )
+
+
+def default_step_type(code: str) -> StepType:
+    return StepType.objects.get(organization__isnull=True, code=code)
+
+
+class StepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Step
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    step_type = factory.LazyFunction(lambda: default_step_type("create_email"))
+    status = StepStatus.TODO
+    due_date = None
+
+    class Params:
+        overdue = factory.Trait(
+            due_date=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=3))
+        )
+        done = factory.Trait(
+            status=StepStatus.DONE, completed_at=factory.LazyFunction(timezone.now)
+        )
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    young_person = factory.SubFactory(YoungPersonFactory)
+    author = factory.LazyAttribute(lambda o: o.young_person.referent)
+    occurred_at = factory.LazyFunction(timezone.now)
+    channel = FollowUpChannel.IN_PERSON
+    duration_minutes = 30
+    notes = "Point d'étape"
+
+
+ALL_NO = dict.fromkeys(DigitalDiagnostic.QUESTION_FIELDS, False)
+ALL_YES = dict.fromkeys(DigitalDiagnostic.QUESTION_FIELDS, True)
+
+
+def birth_date_for_age(age: int) -> date:
+    today = timezone.localdate()
+    return today.replace(year=today.year - age) - timedelta(days=10)
