@@ -5,6 +5,8 @@ from django.utils.translation import gettext as _
 from accounts.enums import CASEWORK_ROLES, Role
 from accounts.selectors import active_memberships
 
+REFERRAL_ROLES = frozenset({Role.ADVISOR, Role.SUPERVISOR, Role.PARTNER})
+
 
 def memberships(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
@@ -18,6 +20,10 @@ def memberships(request: HttpRequest) -> dict:
             (reverse("cases:directory"), _("Directory")),
             (reverse("cases:create"), _("New young person")),
         ]
+    if any(m.role in REFERRAL_ROLES for m in current):
+        items.append((reverse("referrals:received"), _("Referrals received")))
+    if any(m.role in CASEWORK_ROLES for m in current):
+        items.append((reverse("referrals:sent"), _("Referrals sent")))
     for m in current:
         if m.role == Role.ORG_ADMIN:
             items.append(

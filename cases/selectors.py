@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.enums import OrganizationKind
 from accounts.models import User
 from accounts.selectors import casework_org_ids, supervised_org_ids
 from cases.enums import OPEN_STEP_STATUSES, AccessLevel
@@ -204,6 +205,8 @@ class YoungPersonFile:
     overdue_steps: list[Step]
     suggested_step_types: list[StepType]
     addable_step_types: list[StepType]
+    referrals: list
+    referral_reasons: list[str]
 
     @property
     def latest_diagnostic(self) -> DigitalDiagnostic | None:
@@ -212,6 +215,20 @@ class YoungPersonFile:
 
 def _aware(day: date) -> datetime:
     return timezone.make_aware(datetime(day.year, day.month, day.day))
+
+
+def _referral_suggestion(diagnostics: list, referrals: list) -> list[str]:
+    """Why an Emmaüs Connect referral would help, unless one is already under way."""
+    from cases.diagnostics import referral_reasons
+
+    if not diagnostics:
+        return []
+    already = any(
+        r.to_organization.kind == OrganizationKind.EMMAUS_CONNECT
+        and r.status in ("sent", "accepted", "completed")
+        for r in referrals
+    )
+    return [] if already else referral_reasons(diagnostics[0])
 
 
 def young_person_file(young_person: YoungPerson) -> YoungPersonFile:
@@ -228,6 +245,9 @@ def young_person_file(young_person: YoungPerson) -> YoungPersonFile:
     documents = list(young_person.documents.select_related("uploaded_by"))
     diagnostics = list(young_person.diagnostics.select_related("performed_by"))
     delegations = list(active_delegations(young_person))
+    referrals = list(
+        young_person.referrals.select_related("to_organization", "handler").order_by("-sent_at")
+    )
 
     timeline: list[TimelineEntry] = []
     timeline += [TimelineEntry(f.occurred_at, "follow_up", f) for f in follow_ups]
@@ -238,6 +258,8 @@ def young_person_file(young_person: YoungPerson) -> YoungPersonFile:
         for a in applications
     ]
     timeline += [TimelineEntry(s.completed_at, "step_done", s) for s in steps if s.completed_at]
+    timeline += [TimelineEntry(r.sent_at, "referral_sent", r) for r in referrals]
+    timeline += [TimelineEntry(r.closed_at, "referral_closed", r) for r in referrals if r.closed_at]
     timeline.sort(key=lambda e: e.at, reverse=True)
 
     now = timezone.now()
@@ -267,6 +289,8 @@ def young_person_file(young_person: YoungPerson) -> YoungPersonFile:
         overdue_steps=[s for s in steps if s.is_overdue],
         suggested_step_types=suggested,
         addable_step_types=addable,
+        referrals=referrals,
+        referral_reasons=_referral_suggestion(diagnostics, referrals),
     )
 
 

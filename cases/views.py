@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.enums import Role
@@ -232,7 +233,11 @@ def steps_add(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("%(count)d step(s) added.") % {"count": len(created)})
+            messages.success(
+                request,
+                ngettext("%(count)d step added.", "%(count)d steps added.", len(created))
+                % {"count": len(created)},
+            )
     else:
         messages.error(request, _("Choose at least one step from the catalogue."))
     return redirect(_file_url(young_person) + "#steps")

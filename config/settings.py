@@ -178,6 +178,24 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
 }
 
+# Notifications go through Django's tasks framework. The default runs them at once, in
+# the request; production sets TASKS_BACKEND=django_tasks_db.DatabaseBackend and runs
+# `manage.py db_worker` (see README).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+
+# Referrals: a reminder after REFERRAL_REMINDER_DAYS without an answer, expiry after
+# REFERRAL_EXPIRY_DAYS (`manage.py expire_referrals`, run by a scheduler).
+REFERRAL_REMINDER_DAYS = int(os.environ.get("REFERRAL_REMINDER_DAYS", "7"))
+REFERRAL_EXPIRY_DAYS = int(os.environ.get("REFERRAL_EXPIRY_DAYS", "14"))
+
+RELAIS_BASE_URL = os.environ.get("RELAIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # Caseload defaults.
 CASELOAD_PAGE_SIZE = 25
 STALE_FOLLOW_UP_DAYS = int(os.environ.get("STALE_FOLLOW_UP_DAYS", "30"))

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.enums import Role
 from cases import services
 from cases.models import StepType
+from referrals import services as referral_services
 from tests.factories import (
     OrganizationFactory,
     StepFactory,
@@ -57,6 +58,7 @@ class World:
     application: object
     org_step_type: object
     admin_membership: object
+    referral: object
 
 
 @pytest.fixture
@@ -99,7 +101,27 @@ def world(db) -> World:
     )
     org_step_type = StepType.objects.create(organization=org, code="atelier-cv", label="Atelier CV")
     admin_membership = users["org_admin"].memberships.get()
-    return World(users, young_person, step, document, application, org_step_type, admin_membership)
+    referral = referral_services.referral_send(
+        actor=users["referent"],
+        young_person=young_person,
+        to_organization=partner_org,
+        reason="training",
+        message="",
+        shared_sections=["identity", "documents"],
+        consent_method="oral",
+        consent_given=True,
+    )
+    referral_services.referral_accept(actor=users["partner"], referral=referral)
+    return World(
+        users,
+        young_person,
+        step,
+        document,
+        application,
+        org_step_type,
+        admin_membership,
+        referral,
+    )
 
 
 def yp(w: World) -> dict:
@@ -120,6 +142,13 @@ class Row:
 
 
 detail = only(FULL) | {"colleague": "card"}
+# The referral record: the sender's full-file holders and the destination's members.
+REFERRAL_SIDES = FULL | {"partner"}
+
+
+def ref(w: World) -> dict:
+    return {"pk": w.referral.pk}
+
 
 MATRIX: dict[str, Row] = {
     "home": Row(
@@ -186,6 +215,24 @@ MATRIX: dict[str, Row] = {
     "cases:catalogue": Row(lambda w: {}, only({"org_admin", "other_admin"})),
     "cases:catalogue_toggle": Row(
         lambda w: {"step_type_pk": w.org_step_type.pk}, only({"org_admin"}, 302), method="post"
+    ),
+    "referrals:received": Row(lambda w: {}, only(CASEWORKERS | {"partner"})),
+    "referrals:sent": Row(lambda w: {}, only(CASEWORKERS)),
+    "referrals:create": Row(lambda w: {"young_person_pk": w.young_person.pk}, only(FULL)),
+    "referrals:detail": Row(ref, only(REFERRAL_SIDES)),
+    "referrals:sheet": Row(ref, only(REFERRAL_SIDES)),
+    # The referral is already accepted: accepting again is refused with a message.
+    "referrals:accept": Row(ref, only(REFERRAL_SIDES, 302), method="post"),
+    # Empty forms: whoever can see the referral gets the form back with its errors.
+    "referrals:decline": Row(ref, only(REFERRAL_SIDES, 400), method="post"),
+    "referrals:complete": Row(ref, only(REFERRAL_SIDES, 400), method="post"),
+    "referrals:assign_handler": Row(ref, only(REFERRAL_SIDES, 400), method="post"),
+    "referrals:post_message": Row(ref, only(REFERRAL_SIDES, 400), method="post"),
+    "referrals:cancel": Row(ref, only(REFERRAL_SIDES, 302), method="post"),
+    "referrals:link_file": Row(ref, only({"partner"}, 400), method="post"),
+    "referrals:shared_file": Row(ref, only({"partner"})),
+    "referrals:shared_document": Row(
+        lambda w: ref(w) | {"doc_pk": w.document.pk}, only({"partner"})
     ),
 }
 

@@ -1,0 +1,178 @@
+"""Reads about referrals, already scoped to what the user may see.
+
+The referral record is visible to the destination organisation (its advisors, supervisors
+and partners) and, at the sender, to whoever has the full file. The young person's shared
+sections are visible only while the referral is accepted, to holders of its grant."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+
+from accounts.enums import Role
+from accounts.models import Organization, User
+from accounts.selectors import active_memberships
+from cases.models import YoungPerson
+from cases.selectors import duplicates_in_organization, young_people_full_access
+from referrals import permissions
+from referrals.enums import ReferralStatus, SharedSection
+from referrals.models import Referral
+
+DESTINATION_ROLES = frozenset({Role.ADVISOR, Role.SUPERVISOR, Role.PARTNER})
+
+
+def destination_org_ids(user: User) -> list[int]:
+    return [m.organization_id for m in active_memberships(user) if m.role in DESTINATION_ROLES]
+
+
+def _base() -> QuerySet[Referral]:
+    return Referral.objects.select_related(
+        "young_person",
+        "young_person__referent",
+        "from_organization",
+        "to_organization",
+        "sent_by",
+        "handler",
+    )
+
+
+def referrals_received(user: User) -> QuerySet[Referral]:
+    return _base().filter(to_organization_id__in=destination_org_ids(user))
+
+
+def referrals_sent(user: User) -> QuerySet[Referral]:
+    return _base().filter(
+        young_person__in=young_people_full_access(user).values("pk"),
+        from_organization_id__in=[m.organization_id for m in active_memberships(user)],
+    )
+
+
+def referrals_visible(user: User) -> QuerySet[Referral]:
+    return _base().filter(
+        Q(to_organization_id__in=destination_org_ids(user))
+        | Q(young_person__in=young_people_full_access(user).values("pk"))
+    )
+
+
+def referral_get(user: User, pk: Any) -> Referral | None:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return referrals_visible(user).filter(pk=pk).first()
+
+
+def waiting_first(qs: QuerySet[Referral]) -> QuerySet[Referral]:
+    return qs.annotate(
+        waiting=Case(
+            When(status=ReferralStatus.SENT, then=Value(0)),
+            When(status=ReferralStatus.ACCEPTED, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    ).order_by("waiting", "-sent_at", "-pk")
+
+
+def status_counts(qs: QuerySet[Referral]) -> dict[str, int]:
+    rows = qs.order_by().values("status").annotate(n=Count("pk"))
+    counts = dict.fromkeys(ReferralStatus.values, 0)
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def is_sender(user: User, referral: Referral) -> bool:
+    return young_people_full_access(user).filter(pk=referral.young_person_id).exists()
+
+
+def is_destination(user: User, referral: Referral) -> bool:
+    return referral.to_organization_id in destination_org_ids(user)
+
+
+def can_see_shared_file(user: User, referral: Referral) -> bool:
+    return (
+        referral.status == ReferralStatus.ACCEPTED
+        and is_destination(user, referral)
+        and permissions.has_shared_file_grant(user=user, referral=referral)
+    )
+
+
+def destination_supervisors(organization_id: int) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        memberships__organization_id=organization_id,
+        memberships__is_active=True,
+        memberships__role=Role.SUPERVISOR,
+    )
+
+
+def destination_handlers(organization_id: int) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        memberships__organization_id=organization_id,
+        memberships__is_active=True,
+        memberships__role__in=DESTINATION_ROLES,
+    ).order_by("last_name", "first_name")
+
+
+def destination_organizations(exclude_id: int) -> QuerySet[Organization]:
+    return Organization.objects.exclude(pk=exclude_id).order_by("kind", "name")
+
+
+def possible_duplicates_at_destination(referral: Referral) -> QuerySet[YoungPerson]:
+    young_person = referral.young_person
+    return duplicates_in_organization(
+        organization_id=referral.to_organization_id,
+        first_name=young_person.first_name,
+        last_name=young_person.last_name,
+        birth_date=young_person.birth_date,
+    )
+
+
+@dataclass(frozen=True)
+class SharedFile:
+    """Exactly the sections the consent shares, nothing more."""
+
+    referral: Referral
+    young_person: YoungPerson
+    sections: frozenset[str]
+    diagnostics: list
+    steps: list
+    follow_ups: list
+    applications: list
+    documents: list
+
+
+def shared_file(referral: Referral) -> SharedFile:
+    young_person = referral.young_person
+    sections = frozenset(referral.shared_sections)
+
+    def load(section: str, qs):
+        return list(qs) if section in sections else []
+
+    return SharedFile(
+        referral=referral,
+        young_person=young_person,
+        sections=sections,
+        diagnostics=load(SharedSection.DIAGNOSTIC, young_person.diagnostics.all()[:1]),
+        steps=load(SharedSection.STEPS, young_person.steps.select_related("step_type")),
+        follow_ups=load(SharedSection.FOLLOW_UPS, young_person.follow_ups.all()),
+        applications=load(SharedSection.APPLICATIONS, young_person.applications.all()),
+        documents=load(SharedSection.DOCUMENTS, young_person.documents.all()),
+    )
+
+
+def shared_document(referral: Referral, document_pk: Any):
+    if SharedSection.DOCUMENTS not in referral.shared_sections:
+        return None
+    try:
+        return referral.young_person.documents.filter(pk=int(document_pk)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def referrals_of_young_person(young_person: YoungPerson) -> list[Referral]:
+    return list(
+        young_person.referrals.select_related("to_organization", "handler")
+        .prefetch_related("events")
+        .order_by("-sent_at")
+    )

@@ -1,0 +1,296 @@
+"""Writes about referrals: one service per transition, each logged as a ReferralEvent.
+
+Transitions are conditional updates (`WHERE status = <expected>`), so two concurrent
+transitions on one referral cannot both win: the loser gets InvalidTransition and its
+transaction writes nothing."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from accounts.models import Organization, User
+from cases.enums import AccessAction
+from cases.exceptions import NotAllowed
+from cases.models import YoungPerson
+from cases.selectors import young_people_full_access
+from cases.services import access_log_record
+from referrals import notifications, permissions, selectors, workflow
+from referrals.enums import (
+    ConsentMethod,
+    DeclineReason,
+    OutcomeCode,
+    ReferralReason,
+    ReferralStatus,
+    SharedSection,
+    Side,
+)
+from referrals.exceptions import InvalidTransition
+from referrals.models import Referral, ReferralEvent, ReferralMessage
+
+SIDE_ONLY = {
+    Side.SENDER: _lazy("Only the sending organisation can do this."),
+    Side.DESTINATION: _lazy("Only the receiving organisation can do this."),
+    Side.SYSTEM: _lazy("Relais does this automatically."),
+}
+
+
+def _side_of(actor: User | None, referral: Referral) -> set[str]:
+    if actor is None:
+        return {Side.SYSTEM}
+    sides = set()
+    if selectors.is_destination(actor, referral):
+        sides.add(Side.DESTINATION)
+    if selectors.is_sender(actor, referral):
+        sides.add(Side.SENDER)
+    return sides
+
+
+def _transition(
+    *, actor: User | None, referral: Referral, target: str, note: str = "", **fields
+) -> Referral:
+    source = referral.status
+    rule = workflow.find(source, target)
+    if rule is None:
+        raise InvalidTransition(
+            _("This referral cannot go from “%(status)s” to “%(target)s”.")
+            % {"status": ReferralStatus(source).label, "target": ReferralStatus(target).label}
+        )
+    if rule.side not in _side_of(actor, referral):
+        raise NotAllowed(str(SIDE_ONLY[rule.side]))
+    now = timezone.now()
+    changes = {"status": target, "updated_at": now, **fields}
+    if source == ReferralStatus.SENT:
+        changes["answered_at"] = now
+    if target not in (ReferralStatus.ACCEPTED,):
+        changes["closed_at"] = now
+    updated = Referral.objects.filter(pk=referral.pk, status=source).update(**changes)
+    if updated != 1:
+        current = Referral.objects.filter(pk=referral.pk).values_list("status", flat=True).first()
+        raise InvalidTransition(
+            _(
+                "Someone else changed this referral in the meantime "
+                "(its status is now “%(status)s”). Reload the page."
+            )
+            % {"status": ReferralStatus(current).label if current else "?"}
+        )
+    for name, value in changes.items():
+        setattr(referral, name, value)
+    ReferralEvent.objects.create(
+        referral=referral, actor=actor, from_status=source, to_status=target, note=note.strip()
+    )
+    if target != ReferralStatus.ACCEPTED:
+        # Access to the shared sections ends at once, in the same transaction.
+        permissions.revoke_shared_file(referral=referral)
+    notifications.on_transition(referral, target)
+    return referral
+
+
+@transaction.atomic
+def referral_send(
+    *,
+    actor: User,
+    young_person: YoungPerson,
+    to_organization: Organization,
+    reason: str,
+    message: str,
+    shared_sections: list[str],
+    consent_method: str,
+    consent_given: bool,
+) -> Referral:
+    if not young_people_full_access(actor).filter(pk=young_person.pk).exists():
+        raise NotAllowed(_("You cannot refer this young person."))
+    if to_organization.pk == young_person.organization_id:
+        raise NotAllowed(_("Choose another organisation than your own."))
+    if not consent_given:
+        raise NotAllowed(
+            _("The young person's consent must be recorded before anything is shared.")
+        )
+    if consent_method not in ConsentMethod.values or reason not in ReferralReason.values:
+        raise NotAllowed(_("Choose how consent was given and a reason."))
+    unknown = set(shared_sections) - set(SharedSection.values)
+    if unknown:
+        raise NotAllowed(_("Unknown section: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    if Referral.objects.filter(
+        young_person=young_person,
+        to_organization=to_organization,
+        status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED],
+    ).exists():
+        raise NotAllowed(_("A referral to this organisation is already open for this person."))
+    now = timezone.now()
+    referral = Referral(
+        young_person=young_person,
+        from_organization_id=young_person.organization_id,
+        to_organization=to_organization,
+        sent_by=actor,
+        reason=reason,
+        message=message.strip(),
+        consent_method=consent_method,
+        consent_recorded_by=actor,
+        consent_recorded_at=now,
+        shared_sections=[s for s in SharedSection.values if s in shared_sections],
+        sent_at=now,
+        updated_at=now,
+    )
+    referral.full_clean()
+    referral.save()
+    ReferralEvent.objects.create(
+        referral=referral, actor=actor, from_status="", to_status=ReferralStatus.SENT
+    )
+    notifications.on_transition(referral, ReferralStatus.SENT)
+    return referral
+
+
+def _grant_holders(referral: Referral, handler: User) -> list[User]:
+    users = {handler.pk: handler}
+    for supervisor in selectors.destination_supervisors(referral.to_organization_id):
+        users.setdefault(supervisor.pk, supervisor)
+    return list(users.values())
+
+
+def _check_handler(referral: Referral, handler: User) -> None:
+    if (
+        not selectors.destination_handlers(referral.to_organization_id)
+        .filter(pk=handler.pk)
+        .exists()
+    ):
+        raise NotAllowed(_("The handler must be a member of the receiving organisation."))
+
+
+@transaction.atomic
+def referral_accept(
+    *, actor: User, referral: Referral, handler: User | None = None, note: str = ""
+) -> Referral:
+    handler = handler or actor
+    _check_handler(referral, handler)
+    _transition(
+        actor=actor, referral=referral, target=ReferralStatus.ACCEPTED, note=note, handler=handler
+    )
+    permissions.grant_shared_file(referral=referral, users=_grant_holders(referral, handler))
+    return referral
+
+
+@transaction.atomic
+def referral_decline(*, actor: User, referral: Referral, reason: str, note: str = "") -> Referral:
+    if reason not in DeclineReason.values:
+        raise NotAllowed(_("Say why the referral is declined."))
+    return _transition(
+        actor=actor,
+        referral=referral,
+        target=ReferralStatus.DECLINED,
+        note=note,
+        decline_reason=reason,
+    )
+
+
+@transaction.atomic
+def referral_complete(
+    *, actor: User, referral: Referral, outcome_code: str, outcome_note: str = ""
+) -> Referral:
+    if outcome_code not in OutcomeCode.values:
+        raise NotAllowed(_("Choose the outcome of the referral."))
+    return _transition(
+        actor=actor,
+        referral=referral,
+        target=ReferralStatus.COMPLETED,
+        note=outcome_note,
+        outcome_code=outcome_code,
+        outcome_note=outcome_note.strip(),
+    )
+
+
+@transaction.atomic
+def referral_cancel(*, actor: User, referral: Referral, note: str = "") -> Referral:
+    return _transition(actor=actor, referral=referral, target=ReferralStatus.CANCELLED, note=note)
+
+
+@transaction.atomic
+def referral_expire(*, referral: Referral) -> Referral:
+    return _transition(
+        actor=None,
+        referral=referral,
+        target=ReferralStatus.EXPIRED,
+        note=_("No answer within the delay."),
+    )
+
+
+@transaction.atomic
+def referral_assign_handler(*, actor: User, referral: Referral, handler: User) -> Referral:
+    if not selectors.is_destination(actor, referral):
+        raise NotAllowed(_("Only the receiving organisation assigns a handler."))
+    if referral.status not in (ReferralStatus.SENT, ReferralStatus.ACCEPTED):
+        raise InvalidTransition(_("This referral is closed."))
+    _check_handler(referral, handler)
+    previous = referral.handler
+    referral.handler = handler
+    referral.updated_at = timezone.now()
+    referral.save(update_fields=["handler", "updated_at"])
+    if referral.status == ReferralStatus.ACCEPTED:
+        holders = _grant_holders(referral, handler)
+        if previous is not None and previous.pk not in {u.pk for u in holders}:
+            permissions.revoke_shared_file(referral=referral, user=previous)
+        permissions.grant_shared_file(referral=referral, users=holders)
+    return referral
+
+
+@transaction.atomic
+def referral_message_post(*, actor: User, referral: Referral, body: str) -> ReferralMessage:
+    body = body.strip()
+    if not body:
+        raise NotAllowed(_("The message is empty."))
+    if not (selectors.is_destination(actor, referral) or selectors.is_sender(actor, referral)):
+        raise NotAllowed(_("You cannot write on this referral."))
+    message = ReferralMessage(referral=referral, author=actor, body=body)
+    message.full_clean()
+    message.save()
+    return message
+
+
+@transaction.atomic
+def referral_link_file(*, actor: User, referral: Referral, young_person: YoungPerson) -> Referral:
+    if young_person.organization_id != referral.to_organization_id or not (
+        selectors.is_destination(actor, referral)
+    ):
+        raise NotAllowed(_("This file is not in the receiving organisation."))
+    referral.linked_young_person = young_person
+    referral.updated_at = timezone.now()
+    referral.save(update_fields=["linked_young_person", "updated_at"])
+    return referral
+
+
+def record_shared_file_view(*, actor: User, referral: Referral) -> None:
+    access_log_record(
+        user=actor,
+        young_person=referral.young_person,
+        action=AccessAction.VIEW_SHARED,
+        detail=referral.to_organization.name,
+    )
+
+
+def referrals_expire_due() -> tuple[int, int]:
+    """Remind, then expire, unanswered referrals. Idempotent: safe to run at any frequency."""
+    now = timezone.now()
+    remind_before = now - timedelta(days=settings.REFERRAL_REMINDER_DAYS)
+    expire_before = now - timedelta(days=settings.REFERRAL_EXPIRY_DAYS)
+    expired = 0
+    for referral in Referral.objects.filter(status=ReferralStatus.SENT, sent_at__lt=expire_before):
+        try:
+            referral_expire(referral=referral)
+        except InvalidTransition:
+            continue  # answered in the meantime
+        expired += 1
+    reminded = 0
+    due = Referral.objects.filter(
+        status=ReferralStatus.SENT, sent_at__lt=remind_before, reminder_sent_at__isnull=True
+    )
+    for referral in due:
+        with transaction.atomic():
+            if Referral.objects.filter(
+                pk=referral.pk, reminder_sent_at__isnull=True, status=ReferralStatus.SENT
+            ).update(reminder_sent_at=now):
+                notifications.on_reminder(referral)
+                reminded += 1
+    return reminded, expired

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from referrals import views
+
+app_name = "referrals"
+
+urlpatterns = [
+    path("received/", views.received, name="received"),
+    path("sent/", views.sent, name="sent"),
+    path("new/<int:young_person_pk>/", views.create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/accept/", views.accept, name="accept"),
+    path("<int:pk>/decline/", views.decline, name="decline"),
+    path("<int:pk>/complete/", views.complete, name="complete"),
+    path("<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("<int:pk>/handler/", views.assign_handler, name="assign_handler"),
+    path("<int:pk>/messages/", views.post_message, name="post_message"),
+    path("<int:pk>/link/", views.link_file, name="link_file"),
+    path("<int:pk>/file/", views.shared_file, name="shared_file"),
+    path("<int:pk>/file/documents/<int:doc_pk>/", views.shared_document, name="shared_document"),
+    path("<int:pk>/sheet.pdf", views.sheet, name="sheet"),
+]
