@@ -4,7 +4,6 @@ The meta-test at the bottom walks the URL resolver and fails when a URL is missi
 a new view cannot ship without saying who may use it.
 """
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -22,43 +21,21 @@ from tests.factories import (
     YoungPersonFactory,
     member,
 )
-
-ACTORS = (
-    "anonymous",
-    "referent",  # advisor holding the file
-    "colleague",  # advisor of the same organisation: directory card only
-    "delegate",  # advisor of the same organisation with a running delegation
-    "supervisor",  # supervisor of the same organisation
-    "org_admin",  # administrator of the same organisation (no case content)
-    "partner",  # partner agency member, nothing referred
-    "other_advisor",  # advisor of another organisation
-    "other_supervisor",  # supervisor of another organisation
-    "other_admin",  # administrator of another organisation
+from tests.matrix import (
+    ACTORS,
+    CASEWORKERS,
+    FULL,
+    LOGGED_IN,
+    REFERRAL_SIDES,
+    Row,
+    World,
+    detail,
+    only,
+    ref,
+    yp,
 )
-CASEWORKERS = {
-    "referent",
-    "colleague",
-    "delegate",
-    "supervisor",
-    "other_advisor",
-    "other_supervisor",
-}
-FULL = {"referent", "delegate", "supervisor"}
-LOGGED_IN = set(ACTORS) - {"anonymous"}
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@dataclass
-class World:
-    users: dict
-    young_person: object
-    step: object
-    document: object
-    application: object
-    org_step_type: object
-    admin_membership: object
-    referral: object
 
 
 @pytest.fixture
@@ -122,32 +99,6 @@ def world(db) -> World:
         admin_membership,
         referral,
     )
-
-
-def yp(w: World) -> dict:
-    return {"pk": w.young_person.pk}
-
-
-def only(allowed: set[str], ok: int | str = 200, *, anonymous: int = 302) -> dict[str, object]:
-    expected = {actor: (ok if actor in allowed else 404) for actor in ACTORS}
-    expected["anonymous"] = anonymous
-    return expected
-
-
-@dataclass(frozen=True)
-class Row:
-    kwargs: object  # callable World -> dict
-    expected: dict
-    method: str = "get"
-
-
-detail = only(FULL) | {"colleague": "card"}
-# The referral record: the sender's full-file holders and the destination's members.
-REFERRAL_SIDES = FULL | {"partner"}
-
-
-def ref(w: World) -> dict:
-    return {"pk": w.referral.pk}
 
 
 MATRIX: dict[str, Row] = {
@@ -235,6 +186,25 @@ MATRIX: dict[str, Row] = {
         lambda w: ref(w) | {"doc_pk": w.document.pk}, only({"partner"})
     ),
 }
+
+
+def _extra_rows() -> dict[str, Row]:
+    """Rows kept next to this file by app (tests/matrix_rows/<app>.py, a ROWS dict each),
+    so that features can add their URLs without touching the core table."""
+    import importlib
+    import pkgutil
+
+    import tests.matrix_rows as package
+
+    rows: dict[str, Row] = {}
+    for module in pkgutil.iter_modules(package.__path__):
+        extra = importlib.import_module(f"tests.matrix_rows.{module.name}").ROWS
+        assert not set(extra) & (set(MATRIX) | set(rows)), f"duplicate rows in {module.name}"
+        rows.update(extra)
+    return rows
+
+
+MATRIX.update(_extra_rows())
 
 
 @pytest.mark.parametrize("actor", ACTORS)
