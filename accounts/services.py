@@ -34,8 +34,20 @@ def membership_grant(*, user: User, organization: Organization, role: str) -> Me
     return membership
 
 
+class _WelcomeForm(PasswordResetForm):
+    """Password-reset machinery for one given user, who has no usable password yet
+    (the stock form skips such users)."""
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._user = user
+
+    def get_users(self, email):
+        return [self._user]
+
+
 def _send_welcome(request: HttpRequest | None, user: User) -> None:
-    form = PasswordResetForm(data={"email": user.email})
+    form = _WelcomeForm(data={"email": user.email}, user=user)
     if form.is_valid():
         form.save(
             request=request,

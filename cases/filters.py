@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,15 @@ class YoungPersonFilter(django_filters.FilterSet):
         min_value=1,
         max_value=3650,
     )
+    referent = django_filters.NumberFilter(
+        field_name="referent_id", label=_("Referent (user id)"), widget=forms.HiddenInput
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label=_("Updated since"),
+        widget=forms.HiddenInput,
+    )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(
@@ -61,7 +71,15 @@ class YoungPersonFilter(django_filters.FilterSet):
 
     class Meta:
         model = YoungPerson
-        fields = ["q", "status", "step_status", "overdue", "no_follow_up_days"]
+        fields = [
+            "q",
+            "status",
+            "step_status",
+            "overdue",
+            "no_follow_up_days",
+            "referent",
+            "updated_since",
+        ]
 
     def filter_name(self, queryset, name, value):
         for word in value.split()[:5]:
@@ -89,3 +107,9 @@ class YoungPersonFilter(django_filters.FilterSet):
         else:
             qs = qs.order_by(*qs.query.order_by, "pk")
         return qs
+
+
+class CaseRecordFilter(django_filters.FilterSet):
+    """Filters shared by the API lists of a file's records (steps, follow-ups…)."""
+
+    young_person = django_filters.NumberFilter(field_name="young_person_id")

@@ -134,6 +134,14 @@ class ApplicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["cv"].queryset = young_person.documents.all()
 
+    def clean(self):
+        cleaned = super().clean()
+        # A sent application is dated; today is the sensible default.
+        if cleaned.get("status") not in (None, "draft") and not cleaned.get("applied_on"):
+            cleaned["applied_on"] = timezone.localdate()
+            self.instance.applied_on = cleaned["applied_on"]
+        return cleaned
+
 
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(choices=DocumentKind.choices, label=_("Kind"))

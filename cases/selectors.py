@@ -140,6 +140,11 @@ def caseload(user: User, *, scope: str = "mine") -> QuerySet[YoungPerson]:
     return _with_caseload_annotations(qs)
 
 
+def young_people_listed(user: User) -> QuerySet[YoungPerson]:
+    """Every full file the user holds (own, supervised, delegated), with list figures."""
+    return _with_caseload_annotations(young_people_full_access(user))
+
+
 def young_people_with_step_status(status: str) -> Exists:
     return Exists(Step.objects.filter(young_person=OuterRef("pk"), status=status))
 
@@ -160,13 +165,20 @@ def young_people_followed_since(since: datetime) -> Exists:
 
 def duplicates_in_organization(
     *, organization_id: int, first_name: str, last_name: str, birth_date: date
-) -> QuerySet[YoungPerson]:
-    return YoungPerson.objects.filter(
-        organization_id=organization_id,
-        first_name__iexact=first_name.strip(),
-        last_name__iexact=last_name.strip(),
-        birth_date=birth_date,
+) -> list[YoungPerson]:
+    """Same name (ignoring case, accented letters included) and birth date.
+
+    Compared in Python: SQLite's case folding is ASCII-only ("LÉA" ≠ "léa"), and the
+    candidates sharing an organisation and a birth date are few."""
+    wanted = (first_name.strip().casefold(), last_name.strip().casefold())
+    candidates = YoungPerson.objects.filter(
+        organization_id=organization_id, birth_date=birth_date
     ).select_related("referent")
+    return [
+        yp
+        for yp in candidates
+        if (yp.first_name.strip().casefold(), yp.last_name.strip().casefold()) == wanted
+    ]
 
 
 def step_types_for(organization_id: int) -> QuerySet[StepType]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import CASEWORK_ROLES
 from accounts.models import Organization, User
-from accounts.selectors import casework_org_ids, role_in
+from accounts.selectors import casework_org_ids, role_in, supervised_org_ids
 from cases import diagnostics as rules
 from cases import permissions
 from cases.enums import AccessAction, ApplicationStatus, StepStatus
@@ -404,9 +404,11 @@ def step_type_create(
         category=category,
         order=order,
     )
-    step_type.full_clean()
     if StepType.objects.filter(code=code, organization__isnull=True).exists():
         raise NotAllowed(_("This code is already used by a default step."))
+    if StepType.objects.filter(code=code, organization=organization).exists():
+        raise NotAllowed(_("This code is already used in your catalogue."))
+    step_type.full_clean()
     step_type.save()
     return step_type
 
@@ -416,3 +418,63 @@ def step_type_set_active(*, actor: User, step_type: StepType, is_active: bool) -
     step_type.is_active = is_active
     step_type.save(update_fields=["is_active"])
     return step_type
+
+
+@transaction.atomic
+def young_people_reassign(
+    *, actor: User, young_people: list[YoungPerson], new_referent: User
+) -> int:
+    """Hand files over to another referent (a supervisor's bulk action).
+
+    All or nothing: every file must belong to one organisation that `actor` supervises,
+    and the new referent must be an active advisor or supervisor there. Files already
+    held by the new referent are left alone. Returns the number of files reassigned.
+    The files come from a scoped selector, with their referent loaded (for the log).
+    """
+    if not young_people:
+        raise NotAllowed(_("Select at least one file to reassign."))
+    org_ids = {young_person.organization_id for young_person in young_people}
+    if len(org_ids) != 1:
+        raise NotAllowed(_("The files to reassign must all belong to the same organisation."))
+    (organization_id,) = org_ids
+    if organization_id not in supervised_org_ids(actor):
+        raise NotAllowed(_("Only a supervisor of the organisation can reassign its files."))
+    if not new_referent.is_active or role_in(new_referent, organization_id) not in CASEWORK_ROLES:
+        raise NotAllowed(
+            _("The new referent must be an active advisor or supervisor of the organisation.")
+        )
+    moving = {yp.pk: yp for yp in young_people if yp.referent_id != new_referent.pk}
+    if not moving:
+        return 0
+    now = timezone.now()
+    # One UPDATE: the version bump makes any form opened on these files before the
+    # reassignment fail its optimistic-locking check instead of silently overwriting.
+    updated = YoungPerson.objects.filter(pk__in=moving, organization_id=organization_id).update(
+        referent=new_referent, updated_at=now, version=F("version") + 1
+    )
+    if updated != len(moving):
+        raise ConcurrentModification(
+            _("Some of these files changed in the meantime. Reload the list and try again.")
+        )
+    # No dedicated access action exists yet: handing a file over grants its access to the
+    # new referent, and the detail says who held it before.
+    entries = [
+        AccessLog(
+            young_person=young_person,
+            user=actor,
+            action=AccessAction.DELEGATION_GRANTED,
+            detail=f"{young_person.referent.display_name} → {new_referent.display_name}"[:300],
+            at=now,
+        )
+        for young_person in moving.values()
+    ]
+    AccessLog.objects.bulk_create(entries)
+    for young_person in moving.values():
+        audit.info(
+            "user=%s young_person=%s action=reassign from=%s to=%s",
+            actor.pk,
+            young_person.pk,
+            young_person.referent_id,
+            new_referent.pk,
+        )
+    return updated

@@ -46,10 +46,15 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "accounts",
     "cases",
     "referrals",
+    "reports",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -175,7 +180,52 @@ SECURE_CSP = {
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Token first: an anonymous call then gets 401 with a WWW-Authenticate header.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "60/min"),
+        "user": os.environ.get("API_THROTTLE_USER", "600/min"),
+        "token": os.environ.get("API_THROTTLE_TOKEN", "10/min"),
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Relais API",
+    "DESCRIPTION": (
+        "API for partner systems: young people's files (within the caller's permissions), "
+        "referrals and their transitions. Authenticate with `Authorization: Token <key>` "
+        "(POST /api/v1/auth/token/). Out-of-reach objects answer 404."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "YoungPersonStatusEnum": "cases.enums.YoungPersonStatus",
+        "StepStatusEnum": "cases.enums.StepStatus",
+        "ApplicationStatusEnum": "cases.enums.ApplicationStatus",
+        "DocumentKindEnum": "cases.enums.DocumentKind",
+        "ReferralStatusEnum": "referrals.enums.ReferralStatus",
+        "ReferralReasonEnum": "referrals.enums.ReferralReason",
+        "DeclineReasonEnum": "referrals.enums.DeclineReason",
+        "OrganizationKindEnum": "accounts.enums.OrganizationKind",
+    },
 }
 
 # Notifications go through Django's tasks framework. The default runs them at once, in
@@ -209,5 +259,7 @@ LOGGING = {
             "handlers": ["console"],
             "level": os.environ.get("AUDIT_LOG_LEVEL", "INFO"),
         },
+        # One line per task run is noise; failures still show.
+        "django.tasks": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

@@ -120,12 +120,13 @@ def destination_organizations(exclude_id: int) -> QuerySet[Organization]:
 
 def possible_duplicates_at_destination(referral: Referral) -> QuerySet[YoungPerson]:
     young_person = referral.young_person
-    return duplicates_in_organization(
+    matches = duplicates_in_organization(
         organization_id=referral.to_organization_id,
         first_name=young_person.first_name,
         last_name=young_person.last_name,
         birth_date=young_person.birth_date,
     )
+    return YoungPerson.objects.filter(pk__in=[m.pk for m in matches]).select_related("referent")
 
 
 @dataclass(frozen=True)

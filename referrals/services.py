@@ -49,9 +49,8 @@ def _side_of(actor: User | None, referral: Referral) -> set[str]:
     return sides
 
 
-def _transition(
-    *, actor: User | None, referral: Referral, target: str, note: str = "", **fields
-) -> Referral:
+def _check_transition(actor: User | None, referral: Referral, target: str) -> None:
+    """Refuse a transition the pipeline does not have, or that this side may not make."""
     source = referral.status
     rule = workflow.find(source, target)
     if rule is None:
@@ -61,6 +60,13 @@ def _transition(
         )
     if rule.side not in _side_of(actor, referral):
         raise NotAllowed(str(SIDE_ONLY[rule.side]))
+
+
+def _transition(
+    *, actor: User | None, referral: Referral, target: str, note: str = "", **fields
+) -> Referral:
+    source = referral.status
+    _check_transition(actor, referral, target)
     now = timezone.now()
     changes = {"status": target, "updated_at": now, **fields}
     if source == ReferralStatus.SENT:
@@ -165,6 +171,7 @@ def referral_accept(
     *, actor: User, referral: Referral, handler: User | None = None, note: str = ""
 ) -> Referral:
     handler = handler or actor
+    _check_transition(actor, referral, ReferralStatus.ACCEPTED)
     _check_handler(referral, handler)
     _transition(
         actor=actor, referral=referral, target=ReferralStatus.ACCEPTED, note=note, handler=handler

@@ -1,0 +1,112 @@
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Organization
+from accounts.selectors import active_memberships
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        max_length=4096, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+
+
+class TokenView(APIView):
+    """POST username + password → a token for `Authorization: Token <key>`.
+    DELETE (authenticated) revokes the caller's token at once."""
+
+    throttle_scope = "token"
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [AllowAny()]
+        return [IsAuthenticated()]
+
+    def get_authenticators(self):
+        from rest_framework.authentication import TokenAuthentication
+
+        # Only a token can revoke itself; no session (and so no CSRF) involved.
+        if getattr(self, "request", None) is not None and self.request.method == "POST":
+            return []
+        return [TokenAuthentication()]
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        auth=[],
+        responses={200: TokenSerializer, 400: OpenApiResponse(description="Wrong credentials")},
+    )
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(request, **serializer.validated_data)
+        if user is None:
+            return Response(
+                {"non_field_errors": [_("Unable to log in with these credentials.")]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MembershipSerializer(serializers.Serializer):
+    organization = serializers.IntegerField(source="organization_id")
+    organization_name = serializers.CharField(source="organization.name")
+    organization_kind = serializers.CharField(source="organization.kind")
+    role = serializers.CharField()
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    email = serializers.EmailField()
+    memberships = MembershipSerializer(many=True)
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        user = request.user
+        return Response(
+            MeSerializer(
+                {
+                    "id": user.pk,
+                    "username": user.username,
+                    "first_name": user.first_name,
+                    "last_name": user.last_name,
+                    "email": user.email,
+                    "memberships": active_memberships(user),
+                }
+            ).data
+        )
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "kind", "territory"]
+
+
+class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every organisation on the platform (to choose a referral's destination)."""
+
+    serializer_class = OrganizationSerializer
+    queryset = Organization.objects.order_by("name")
+    filterset_fields = ["kind"]

@@ -1,0 +1,270 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cases.models import (
+    Application,
+    DigitalDiagnostic,
+    Document,
+    FollowUp,
+    Step,
+    StepType,
+    YoungPerson,
+)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedYoungPersonField(serializers.PrimaryKeyRelatedField):
+    """A young person the caller has the full file of; anything else is 'does not exist'."""
+
+    def get_queryset(self):
+        from cases.selectors import young_people_full_access
+
+        return young_people_full_access(self.context["request"].user)
+
+
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+    display_name = serializers.CharField(read_only=True)
+
+
+class YoungPersonSerializer(serializers.ModelSerializer):
+    referent = UserRefSerializer(read_only=True)
+    organization = serializers.PrimaryKeyRelatedField(read_only=True)
+    last_follow_up_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    next_appointment_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    overdue_steps = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = YoungPerson
+        fields = [
+            "id",
+            "organization",
+            "referent",
+            "first_name",
+            "last_name",
+            "birth_date",
+            "email",
+            "phone",
+            "city",
+            "situation",
+            "status",
+            "created_at",
+            "updated_at",
+            "version",
+            "last_follow_up_at",
+            "next_appointment_at",
+            "overdue_steps",
+        ]
+        read_only_fields = ["id", "status", "created_at", "updated_at", "version"]
+
+
+class YoungPersonCreateSerializer(serializers.ModelSerializer):
+    confirm_duplicate = serializers.BooleanField(
+        default=False,
+        write_only=True,
+        help_text=_("Create even though a file with the same name and birth date exists."),
+    )
+
+    class Meta:
+        model = YoungPerson
+        fields = [
+            "first_name",
+            "last_name",
+            "birth_date",
+            "email",
+            "phone",
+            "city",
+            "situation",
+            "confirm_duplicate",
+        ]
+
+
+class YoungPersonUpdateSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_("The version you read; or send it as If-Match. A stale one answers 409/412."),
+    )
+
+    class Meta:
+        model = YoungPerson
+        fields = [
+            "first_name",
+            "last_name",
+            "birth_date",
+            "email",
+            "phone",
+            "city",
+            "situation",
+            "status",
+            "version",
+        ]
+        extra_kwargs = {name: {"required": False} for name in fields}
+
+
+class DiagnosticSerializer(serializers.ModelSerializer):
+    young_person = ScopedYoungPersonField()
+    performed_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = DigitalDiagnostic
+        fields = [
+            "id",
+            "young_person",
+            "performed_at",
+            "performed_by",
+            *DigitalDiagnostic.QUESTION_FIELDS,
+            "autonomy_level",
+            "notes",
+        ]
+        read_only_fields = ["id", "performed_at", "performed_by", "autonomy_level"]
+        extra_kwargs = {name: {"required": True} for name in DigitalDiagnostic.QUESTION_FIELDS}
+
+
+class StepTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StepType
+        fields = ["id", "code", "label", "category", "order"]
+
+
+class StepSerializer(serializers.ModelSerializer):
+    young_person = ScopedYoungPersonField()
+    step_type = serializers.SlugRelatedField(slug_field="code", queryset=StepType.objects.all())
+    completed_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = Step
+        fields = [
+            "id",
+            "young_person",
+            "step_type",
+            "status",
+            "due_date",
+            "completed_at",
+            "completed_by",
+            "evidence",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "completed_at", "completed_by", "updated_at"]
+
+
+class StepUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Step
+        fields = ["status", "due_date", "evidence"]
+        extra_kwargs = {name: {"required": False} for name in fields}
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    young_person = ScopedYoungPersonField()
+    author = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "young_person",
+            "author",
+            "occurred_at",
+            "channel",
+            "duration_minutes",
+            "notes",
+            "next_action",
+            "next_appointment",
+            "created_at",
+        ]
+        read_only_fields = ["id", "author", "created_at"]
+        extra_kwargs = {"duration_minutes": {"min_value": 1, "max_value": 600}}
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    young_person = ScopedYoungPersonField()
+    uploaded_by = UserRefSerializer(read_only=True)
+    file = serializers.FileField(write_only=True, max_length=255)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "young_person",
+            "kind",
+            "title",
+            "file",
+            "original_name",
+            "content_type",
+            "size",
+            "uploaded_by",
+            "uploaded_at",
+            "download_url",
+        ]
+        read_only_fields = [
+            "id",
+            "original_name",
+            "content_type",
+            "size",
+            "uploaded_by",
+            "uploaded_at",
+        ]
+        extra_kwargs = {"title": {"required": False}}
+
+    def get_download_url(self, obj) -> str:
+        from django.urls import reverse
+
+        return reverse("api:document-download", args=[obj.pk])
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    young_person = ScopedYoungPersonField()
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "young_person",
+            "employer",
+            "position",
+            "source",
+            "status",
+            "applied_on",
+            "response_on",
+            "cv",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and "cv" in self.fields:
+            from cases.selectors import young_people_full_access
+
+            self.fields["cv"].queryset = Document.objects.filter(
+                young_person__in=young_people_full_access(request.user).values("pk")
+            )
+
+
+class ApplicationUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Application
+        fields = [
+            "employer",
+            "position",
+            "source",
+            "status",
+            "applied_on",
+            "response_on",
+            "cv",
+            "notes",
+        ]
+        extra_kwargs = {name: {"required": False} for name in fields}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance is not None and not isinstance(self.instance, list):
+            self.fields["cv"].queryset = self.instance.young_person.documents.all()

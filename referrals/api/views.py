@@ -1,0 +1,273 @@
+"""Referrals for partner systems: the same selectors and services as the web UI."""
+
+import django_filters
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from cases.enums import AccessAction
+from cases.selectors import young_people_full_access
+from cases.services import access_log_record
+from config.api import idempotent
+from referrals import selectors, services
+from referrals.api import serializers as s
+from referrals.enums import ReferralReason, ReferralStatus, SharedSection
+from referrals.models import Referral
+
+
+class ReferralApiFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ReferralStatus.choices)
+    reason = django_filters.ChoiceFilter(choices=ReferralReason.choices)
+    direction = django_filters.ChoiceFilter(
+        choices=[("received", "received"), ("sent", "sent")], method="filter_direction"
+    )
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Referral
+        fields = ["status", "reason", "direction", "updated_since"]
+
+    def filter_direction(self, queryset, name, value):
+        user = self.request.user
+        if value == "received":
+            return queryset.filter(to_organization_id__in=selectors.destination_org_ids(user))
+        return queryset.filter(young_person__in=young_people_full_access(user).values("pk"))
+
+
+def _shared_payload(referral: Referral) -> dict:
+    shared = selectors.shared_file(referral)
+    yp, sections = shared.young_person, shared.sections
+
+    def when(section, value):
+        return value if section in sections else None
+
+    diagnostic = shared.diagnostics[0] if shared.diagnostics else None
+    return {
+        "referral": referral,
+        "sections": sorted(sections),
+        "identity": when(
+            SharedSection.IDENTITY,
+            {
+                "first_name": yp.first_name,
+                "last_name": yp.last_name,
+                "birth_date": yp.birth_date.isoformat(),
+                "email": yp.email,
+                "phone": yp.phone,
+                "city": yp.city,
+            },
+        ),
+        "diagnostic": when(
+            SharedSection.DIAGNOSTIC,
+            {
+                "performed_at": diagnostic.performed_at.isoformat(),
+                "autonomy_level": diagnostic.autonomy_level,
+                **{name: getattr(diagnostic, name) for name in diagnostic.QUESTION_FIELDS},
+            }
+            if diagnostic
+            else {},
+        ),
+        "steps": when(
+            SharedSection.STEPS,
+            [
+                {
+                    "step_type": st.step_type.code,
+                    "label": st.step_type.label,
+                    "status": st.status,
+                    "due_date": st.due_date.isoformat() if st.due_date else None,
+                }
+                for st in shared.steps
+            ],
+        ),
+        "follow_ups": when(
+            SharedSection.FOLLOW_UPS,
+            [
+                {
+                    "occurred_at": f.occurred_at.isoformat(),
+                    "channel": f.channel,
+                    "notes": f.notes,
+                    "next_action": f.next_action,
+                }
+                for f in shared.follow_ups
+            ],
+        ),
+        "applications": when(
+            SharedSection.APPLICATIONS,
+            [
+                {
+                    "employer": a.employer,
+                    "position": a.position,
+                    "status": a.status,
+                    "applied_on": a.applied_on.isoformat() if a.applied_on else None,
+                }
+                for a in shared.applications
+            ],
+        ),
+        "documents": when(
+            SharedSection.DOCUMENTS,
+            [
+                {
+                    "id": d.pk,
+                    "kind": d.kind,
+                    "title": d.title,
+                    "content_type": d.content_type,
+                    "size": d.size,
+                }
+                for d in shared.documents
+            ],
+        ),
+    }
+
+
+class ReferralViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Referrals the caller's organisation sent (for holders of the file) or received."""
+
+    serializer_class = s.ReferralSerializer
+    filterset_class = ReferralApiFilter
+
+    def get_queryset(self):
+        return selectors.waiting_first(selectors.referrals_visible(self.request.user))
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.request and self.request.user.is_authenticated:
+            context["sender_file_ids"] = set(
+                young_people_full_access(self.request.user).values_list("pk", flat=True)
+            )
+        return context
+
+    def _answer(self, referral: Referral, code=status.HTTP_200_OK) -> Response:
+        referral = self.get_queryset().get(pk=referral.pk)
+        return Response(self.get_serializer(referral).data, status=code)
+
+    @extend_schema(request=s.ReferralCreateSerializer, responses={201: s.ReferralSerializer})
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        serializer = s.ReferralCreateSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        referral = services.referral_send(actor=request.user, **serializer.validated_data)
+        return self._answer(referral, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.AcceptSerializer, responses=s.ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def accept(self, request, pk=None):
+        referral = self.get_object()
+        serializer = s.AcceptSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.referral_accept(
+            actor=request.user,
+            referral=referral,
+            handler=serializer.validated_data.get("handler"),
+            note=serializer.validated_data["note"],
+        )
+        return self._answer(referral)
+
+    @extend_schema(request=s.DeclineSerializer, responses=s.ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def decline(self, request, pk=None):
+        referral = self.get_object()
+        serializer = s.DeclineSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.referral_decline(
+            actor=request.user, referral=referral, **serializer.validated_data
+        )
+        return self._answer(referral)
+
+    @extend_schema(request=s.CompleteSerializer, responses=s.ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def complete(self, request, pk=None):
+        referral = self.get_object()
+        serializer = s.CompleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.referral_complete(
+            actor=request.user, referral=referral, **serializer.validated_data
+        )
+        return self._answer(referral)
+
+    @extend_schema(request=s.CancelSerializer, responses=s.ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def cancel(self, request, pk=None):
+        referral = self.get_object()
+        serializer = s.CancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.referral_cancel(actor=request.user, referral=referral, **serializer.validated_data)
+        return self._answer(referral)
+
+    @extend_schema(responses=s.ReferralEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        referral = self.get_object()
+        events = referral.events.select_related("actor")
+        return Response(s.ReferralEventSerializer(events, many=True).data)
+
+    @extend_schema(methods=["get"], responses=s.MessageSerializer(many=True))
+    @extend_schema(
+        methods=["post"], request=s.MessageSerializer, responses={201: s.MessageSerializer}
+    )
+    @action(detail=True, methods=["get", "post"])
+    def messages(self, request, pk=None):
+        referral = self.get_object()
+        if request.method == "GET":
+            return Response(
+                s.MessageSerializer(referral.messages.select_related("author"), many=True).data
+            )
+        return self._post_message(request, referral)
+
+    @idempotent
+    def _post_message(self, request, referral):
+        serializer = s.MessageSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        message = services.referral_message_post(
+            actor=request.user, referral=referral, body=serializer.validated_data["body"]
+        )
+        return Response(s.MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.SharedFileSerializer)
+    @action(detail=True, methods=["get"], url_path="shared-file")
+    def shared_file(self, request, pk=None):
+        referral = self.get_object()
+        if not selectors.can_see_shared_file(request.user, referral):
+            raise Http404
+        services.record_shared_file_view(actor=request.user, referral=referral)
+        return Response(s.SharedFileSerializer(_shared_payload(referral)).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path=r"shared-file/documents/(?P<document_id>[0-9]+)")
+    def shared_document(self, request, pk=None, document_id=None):
+        referral = self.get_object()
+        if not selectors.can_see_shared_file(request.user, referral):
+            raise Http404
+        document = selectors.shared_document(referral, document_id)
+        if document is None:
+            raise Http404
+        try:
+            handle = document.file.open("rb")
+        except FileNotFoundError as missing:
+            raise Http404 from missing
+        access_log_record(
+            user=request.user,
+            young_person=referral.young_person,
+            action=AccessAction.DOWNLOAD_DOCUMENT,
+            detail=f"API: {document.title}",
+        )
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
