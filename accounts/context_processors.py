@@ -30,6 +30,7 @@ def memberships(request: HttpRequest) -> dict:
                 (reverse("accounts:members", kwargs={"org_pk": m.organization_id}), _("Members"))
             )
             items.append((reverse("cases:catalogue"), _("Step catalogue")))
+            items.append((reverse("referrals:webhooks"), _("Webhooks")))
             break
     # The longest matching prefix is the current section.
     best = max(

@@ -103,3 +103,15 @@ class LinkForm(forms.Form):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["young_person"].queryset = candidates
+
+
+class WebhookEndpointForm(forms.Form):
+    url = forms.URLField(
+        label=_("URL of your system"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_(
+            "Relais POSTs each referral event there, signed with the secret shown "
+            "once the endpoint is created (header X-Relais-Signature: sha256=…)."
+        ),
+    )

@@ -16,7 +16,7 @@ from cases.models import YoungPerson
 from cases.selectors import duplicates_in_organization, young_people_full_access
 from referrals import permissions
 from referrals.enums import ReferralStatus, SharedSection
-from referrals.models import Referral
+from referrals.models import Referral, WebhookDelivery, WebhookEndpoint
 
 DESTINATION_ROLES = frozenset({Role.ADVISOR, Role.SUPERVISOR, Role.PARTNER})
 
@@ -177,3 +177,11 @@ def referrals_of_young_person(young_person: YoungPerson) -> list[Referral]:
         .prefetch_related("events")
         .order_by("-sent_at")
     )
+
+
+def webhook_endpoints(organization: Organization) -> QuerySet[WebhookEndpoint]:
+    return WebhookEndpoint.objects.filter(organization=organization).order_by("-created_at")
+
+
+def webhook_deliveries(endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
+    return endpoint.deliveries.select_related("event").order_by("-created_at", "-pk")

@@ -18,7 +18,7 @@ from cases.exceptions import NotAllowed
 from cases.models import YoungPerson
 from cases.selectors import young_people_full_access
 from cases.services import access_log_record
-from referrals import notifications, permissions, selectors, workflow
+from referrals import notifications, permissions, selectors, webhooks, workflow
 from referrals.enums import (
     ConsentMethod,
     DeclineReason,
@@ -85,9 +85,10 @@ def _transition(
         )
     for name, value in changes.items():
         setattr(referral, name, value)
-    ReferralEvent.objects.create(
+    event = ReferralEvent.objects.create(
         referral=referral, actor=actor, from_status=source, to_status=target, note=note.strip()
     )
+    webhooks.on_event(event)
     if target != ReferralStatus.ACCEPTED:
         # Access to the shared sections ends at once, in the same transaction.
         permissions.revoke_shared_file(referral=referral)
@@ -143,9 +144,10 @@ def referral_send(
     )
     referral.full_clean()
     referral.save()
-    ReferralEvent.objects.create(
+    event = ReferralEvent.objects.create(
         referral=referral, actor=actor, from_status="", to_status=ReferralStatus.SENT
     )
+    webhooks.on_event(event)
     notifications.on_transition(referral, ReferralStatus.SENT)
     return referral
 

@@ -19,4 +19,7 @@ urlpatterns = [
     path("<int:pk>/file/", views.shared_file, name="shared_file"),
     path("<int:pk>/file/documents/<int:doc_pk>/", views.shared_document, name="shared_document"),
     path("<int:pk>/sheet.pdf", views.sheet, name="sheet"),
+    path("webhooks/", views.webhooks, name="webhooks"),
+    path("webhooks/<int:pk>/toggle/", views.webhook_toggle, name="webhook_toggle"),
+    path("webhooks/<int:pk>/deliveries/", views.webhook_deliveries, name="webhook_deliveries"),
 ]

@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.enums import OrganizationKind
-from accounts.selectors import casework_organizations
+from accounts.selectors import administered_organizations, casework_organizations
 from cases import selectors as case_selectors
 from cases.diagnostics import referral_reasons
 from cases.enums import AccessAction
 from cases.exceptions import DomainError
 from cases.services import access_log_record
 from referrals import pdf, selectors, services, workflow
+from referrals import webhooks as webhook_services
 from referrals.enums import ReferralReason, ReferralStatus, SharedSection, Side
 from referrals.filters import ReferralFilter
 from referrals.forms import (
@@ -28,6 +29,7 @@ from referrals.forms import (
     LinkForm,
     MessageForm,
     ReferralForm,
+    WebhookEndpointForm,
 )
 from referrals.models import Referral
 
@@ -323,3 +325,60 @@ def create(request: HttpRequest, young_person_pk: int) -> HttpResponse:
             messages.success(request, _("Referral sent."))
             return redirect(reverse("referrals:detail", args=[referral.pk]))
     return render(request, "referrals/create.html", {"form": form, "yp": young_person})
+
+
+def _administered_org_or_404(request: HttpRequest):
+    organizations = administered_organizations(request.user)
+    if not organizations:
+        raise Http404
+    return organizations[0]
+
+
+@require_http_methods(["GET", "POST"])
+def webhooks(request: HttpRequest) -> HttpResponse:
+    organization = _administered_org_or_404(request)
+    form = WebhookEndpointForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            endpoint = webhook_services.endpoint_create(
+                actor=request.user, organization=organization, url=form.cleaned_data["url"]
+            )
+        except DomainError as error:
+            form.add_error("url", error.message)
+        else:
+            messages.success(request, _("Endpoint registered."))
+            return redirect("referrals:webhook_deliveries", pk=endpoint.pk)
+    return render(
+        request,
+        "referrals/webhooks.html",
+        {
+            "organization": organization,
+            "form": form,
+            "endpoints": selectors.webhook_endpoints(organization),
+        },
+    )
+
+
+def _endpoint_or_404(request: HttpRequest, pk: int):
+    organization = _administered_org_or_404(request)
+    endpoint = selectors.webhook_endpoints(organization).filter(pk=pk).first()
+    if endpoint is None:
+        raise Http404
+    return endpoint
+
+
+@require_POST
+def webhook_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    endpoint = _endpoint_or_404(request, pk)
+    webhook_services.endpoint_set_active(
+        actor=request.user, endpoint=endpoint, is_active=not endpoint.is_active
+    )
+    return redirect("referrals:webhooks")
+
+
+def webhook_deliveries(request: HttpRequest, pk: int) -> HttpResponse:
+    endpoint = _endpoint_or_404(request, pk)
+    page = Paginator(selectors.webhook_deliveries(endpoint), 50).get_page(request.GET.get("page"))
+    return render(
+        request, "referrals/webhook_deliveries.html", {"endpoint": endpoint, "page": page}
+    )

@@ -87,3 +87,22 @@ ROWS = {
         lambda w: ref(w) | {"document_id": w.document.pk}, api({"partner"})
     ),
 }
+
+
+def _endpoint(w) -> dict:
+    from referrals.models import WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(
+        organization=w.young_person.organization,
+        url="https://partner.example/hook",
+        secret="s" * 64,
+    )
+    return {"pk": endpoint.pk}
+
+
+# Webhook administration (web pages, organisation admins only).
+ROWS |= {
+    "referrals:webhooks": Row(none, only({"org_admin", "other_admin"})),
+    "referrals:webhook_toggle": Row(_endpoint, only({"org_admin"}, 302), method="post"),
+    "referrals:webhook_deliveries": Row(_endpoint, only({"org_admin"})),
+}
