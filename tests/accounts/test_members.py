@@ -104,11 +104,6 @@ def test_admin_adds_a_member(client, org, admin, django_capture_on_commit_callba
     assert "Member added" in client.get(members_url(org)).content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: _send_welcome uses PasswordResetForm, whose get_users() skips users with an "
-    "unusable password, and member_add always sets an unusable password: no email is sent.",
-)
 def test_a_new_member_receives_a_welcome_email_to_set_a_password(
     client, org, admin, django_capture_on_commit_callbacks
 ):

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.utils import timezone, translation
 
 from accounts.enums import Role
@@ -132,12 +132,6 @@ def test_create_detects_a_duplicate_in_the_same_organisation_case_insensitively(
     assert YoungPerson.objects.count() == 1
 
 
-@pytest.mark.xfail(
-    connection.vendor == "sqlite",
-    strict=True,
-    reason="BUG: on SQLite `iexact` (LIKE) folds ASCII only, so 'LÉA' and 'Léa' are not "
-    "detected as duplicates; PostgreSQL (UPPER) finds them.",
-)
 def test_duplicate_detection_ignores_the_case_of_accented_letters(org, advisor, colleague):
     create(colleague, org, first_name="Léa", last_name="Lefèvre")
     with pytest.raises(DuplicateSuspected):

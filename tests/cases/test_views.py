@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -778,12 +777,6 @@ def test_application_create_and_edit(client, advisor, yp):
     assert Application.objects.count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: ApplicationForm (ModelForm) validates the CheckConstraint "
-    "application_applied_on_when_sent before application_save can default applied_on to "
-    "today, so the page shows 'Constraint “application_applied_on_when_sent” is violated.'",
-)
 def test_application_sent_without_a_date_is_dated_today(client, advisor, yp):
     response = login(client, advisor).post(
         reverse("cases:application_create", args=[yp.pk]),
@@ -1099,13 +1092,6 @@ def test_catalogue_refuses_a_default_code(client, org):
     assert not StepType.objects.filter(organization=org).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValidationError,
-    reason="BUG: a code already used by the organisation's own catalogue passes StepTypeForm "
-    "(organization is not a form field, so step_type_org_code_unique is skipped), then "
-    "step_type_create's full_clean() raises ValidationError, which the view does not catch: 500",
-)
 def test_catalogue_refuses_a_code_already_used_by_the_organisation(client, org):
     StepType.objects.create(organization=org, code="atelier-cv", label="Atelier CV")
     login(client, member(org, Role.ORG_ADMIN))
