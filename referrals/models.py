@@ -57,7 +57,7 @@ class Referral(models.Model):
         verbose_name=_("consent recorded by"),
     )
     consent_recorded_at = models.DateTimeField(_("consent recorded at"))
-    shared_sections = models.JSONField(_("shared sections"), default=list)
+    shared_sections = models.JSONField(_("shared sections"), default=list, blank=True)
     status = models.CharField(
         _("status"),
         max_length=16,
@@ -101,6 +101,15 @@ class Referral(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=ReferralStatus.values), name="referral_status_valid"
+            ),
+            # One open referral per young person and destination, even under concurrency.
+            models.UniqueConstraint(
+                fields=["young_person", "to_organization"],
+                condition=Q(status__in=["sent", "accepted"]),
+                name="referral_one_open_per_destination",
+                violation_error_message=_(
+                    "A referral to this organisation is already open for this person."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(from_organization=models.F("to_organization")),

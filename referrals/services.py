@@ -7,7 +7,7 @@ transaction writes nothing."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -143,7 +143,13 @@ def referral_send(
         updated_at=now,
     )
     referral.full_clean()
-    referral.save()
+    try:
+        with transaction.atomic():
+            referral.save()
+    except IntegrityError as race:  # a concurrent send won: same answer as the check above
+        raise NotAllowed(
+            _("A referral to this organisation is already open for this person.")
+        ) from race
     event = ReferralEvent.objects.create(
         referral=referral, actor=actor, from_status="", to_status=ReferralStatus.SENT
     )
@@ -230,8 +236,16 @@ def referral_expire(*, referral: Referral) -> Referral:
 def referral_assign_handler(*, actor: User, referral: Referral, handler: User) -> Referral:
     if not selectors.is_destination(actor, referral):
         raise NotAllowed(_("Only the receiving organisation assigns a handler."))
-    if referral.status not in (ReferralStatus.SENT, ReferralStatus.ACCEPTED):
+    # Read the status under a row lock: a referral closed in the meantime gets no grant.
+    current = (
+        Referral.objects.select_for_update()
+        .filter(pk=referral.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if current not in (ReferralStatus.SENT, ReferralStatus.ACCEPTED):
         raise InvalidTransition(_("This referral is closed."))
+    referral.status = current
     _check_handler(referral, handler)
     previous = referral.handler
     referral.handler = handler

@@ -123,3 +123,14 @@ ALL_YES = dict.fromkeys(DigitalDiagnostic.QUESTION_FIELDS, True)
 def birth_date_for_age(age: int) -> date:
     today = timezone.localdate()
     return today.replace(year=today.year - age) - timedelta(days=10)
+
+
+def ensure_default_catalogue() -> None:
+    """Reload the default step catalogue (a data migration) after a transactional test
+    flushed the database: tests that need it call this first."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("cases.migrations.0002_default_step_types")
+    migration.load(apps, None)

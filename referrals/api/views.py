@@ -2,16 +2,16 @@
 
 import django_filters
 from django.http import FileResponse, Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from cases.api.views import DOCUMENT_RESPONSES
 from cases.enums import AccessAction
 from cases.selectors import young_people_full_access
 from cases.services import access_log_record
-from config.api import idempotent
+from config.api import LOOKUP_VALUE_REGEX, RelaisAutoSchema, idempotent
 from referrals import selectors, services
 from referrals.api import serializers as s
 from referrals.enums import ReferralReason, ReferralStatus, SharedSection
@@ -129,6 +129,8 @@ class ReferralViewSet(
 ):
     """Referrals the caller's organisation sent (for holders of the file) or received."""
 
+    schema = RelaisAutoSchema()
+    lookup_value_regex = LOOKUP_VALUE_REGEX
     serializer_class = s.ReferralSerializer
     filterset_class = ReferralApiFilter
 
@@ -206,8 +208,9 @@ class ReferralViewSet(
         services.referral_cancel(actor=request.user, referral=referral, **serializer.validated_data)
         return self._answer(referral)
 
+    # One referral's history: a plain list, neither paginated nor filtered.
     @extend_schema(responses=s.ReferralEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def events(self, request, pk=None):
         referral = self.get_object()
         events = referral.events.select_related("actor")
@@ -217,17 +220,14 @@ class ReferralViewSet(
     @extend_schema(
         methods=["post"], request=s.MessageSerializer, responses={201: s.MessageSerializer}
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    @idempotent
     def messages(self, request, pk=None):
         referral = self.get_object()
         if request.method == "GET":
             return Response(
                 s.MessageSerializer(referral.messages.select_related("author"), many=True).data
             )
-        return self._post_message(request, referral)
-
-    @idempotent
-    def _post_message(self, request, referral):
         serializer = s.MessageSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         message = services.referral_message_post(
@@ -244,8 +244,15 @@ class ReferralViewSet(
         services.record_shared_file_view(actor=request.user, referral=referral)
         return Response(s.SharedFileSerializer(_shared_payload(referral)).data)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], url_path=r"shared-file/documents/(?P<document_id>[0-9]+)")
+    @extend_schema(
+        responses=DOCUMENT_RESPONSES,
+        parameters=[OpenApiParameter("document_id", int, OpenApiParameter.PATH)],
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=rf"shared-file/documents/(?P<document_id>{LOOKUP_VALUE_REGEX})",
+    )
     def shared_document(self, request, pk=None, document_id=None):
         referral = self.get_object()
         if not selectors.can_see_shared_file(request.user, referral):

@@ -15,7 +15,7 @@ from accounts.services import membership_grant, organization_create
 from cases import services
 from cases.models import YoungPerson
 from referrals.models import Referral
-from tests.factories import ALL_NO
+from tests.factories import ALL_NO, ensure_default_catalogue
 
 PASSWORD = "correct-horse-battery"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -35,6 +35,7 @@ def make_user(username: str, organization, role: str) -> User:
 
 @pytest.fixture
 def nord(transactional_db):
+    ensure_default_catalogue()
     return organization_create(name="Mission Locale Nord", kind=OrganizationKind.MISSION_LOCALE)
 
 
