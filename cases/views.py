@@ -20,6 +20,7 @@ from accounts.selectors import (
     supervised_org_ids,
 )
 from cases import selectors, services
+from cases.downloads import document_response
 from cases.enums import AccessAction, AccessLevel
 from cases.exceptions import DomainError, DuplicateSuspected
 from cases.filters import YoungPersonFilter
@@ -311,24 +312,7 @@ def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileRespons
     document = selectors.document_get(request.user, pk, doc_pk)
     if document is None:
         raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    services.access_log_record(
-        user=request.user,
-        young_person=document.young_person,
-        action=AccessAction.DOWNLOAD_DOCUMENT,
-        detail=document.title,
-    )
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(document, user=request.user)
 
 
 @require_POST

@@ -13,9 +13,8 @@ from accounts.enums import OrganizationKind
 from accounts.selectors import administered_organizations, casework_organizations
 from cases import selectors as case_selectors
 from cases.diagnostics import referral_reasons
-from cases.enums import AccessAction
+from cases.downloads import document_response
 from cases.exceptions import DomainError
-from cases.services import access_log_record
 from referrals import pdf, selectors, services, workflow
 from referrals import webhooks as webhook_services
 from referrals.enums import ReferralReason, ReferralStatus, SharedSection, Side
@@ -256,24 +255,7 @@ def shared_document(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
     document = selectors.shared_document(referral, doc_pk)
     if document is None:
         raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    access_log_record(
-        user=request.user,
-        young_person=referral.young_person,
-        action=AccessAction.DOWNLOAD_DOCUMENT,
-        detail=document.title,
-    )
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(document, user=request.user)
 
 
 def sheet(request: HttpRequest, pk: int) -> HttpResponse:
