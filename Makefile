@@ -92,7 +92,13 @@ gettext:
 
 .PHONY: compilemessages
 compilemessages: $(INSTALL_STAMP) gettext
-	$(TEST_ENV) $(PY) manage.py compilemessages $(MAKEMESSAGES_IGNORE)
+	@# Django's compilemessages errors out when there is no locale directory at all.
+	@if compgen -G 'locale/*/LC_MESSAGES/*.po' >/dev/null; then \
+		echo "$(TEST_ENV) $(PY) manage.py compilemessages $(MAKEMESSAGES_IGNORE)"; \
+		$(TEST_ENV) $(PY) manage.py compilemessages $(MAKEMESSAGES_IGNORE); \
+	else \
+		echo "No catalogue under locale/: nothing to compile."; \
+	fi
 
 # --- running --------------------------------------------------------------------------------
 

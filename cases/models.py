@@ -34,6 +34,11 @@ class PrivateStorage(LazyObject):
 private_storage = PrivateStorage()
 
 
+def get_private_storage() -> PrivateStorage:
+    # A callable keeps the storage (and its machine-specific path) out of migrations.
+    return private_storage
+
+
 class YoungPerson(models.Model):
     organization = models.ForeignKey(
         Organization,
@@ -362,7 +367,7 @@ class Document(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind.choices)
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(
-        _("file"), storage=private_storage, upload_to=document_upload_to, max_length=255
+        _("file"), storage=get_private_storage, upload_to=document_upload_to, max_length=255
     )
     original_name = models.CharField(_("original file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)

@@ -79,7 +79,7 @@ def _populate_file(young_person, n: int) -> None:
 def _caseload_of(org, n: int):
     advisor = member(org, Role.ADVISOR)
     for _ in range(n):
-        young_person = YoungPersonFactory(organization=org, referent=advisor)
+        young_person = YoungPersonFactory(organization=org, referent=advisor, last_name="Martin")
         FollowUpFactory(young_person=young_person)
         StepFactory(young_person=young_person, overdue=True)
     return advisor
