@@ -1,7 +1,7 @@
 """Fixtures shared by the whole suite.
 
-Settings are loaded by pytest-django before this file is imported, so the environment
-(RELAIS_TESTING=1) is set by whoever starts pytest: `make test`, `make test-postgres`, CI.
+pytest-django loads the settings before this file is imported, so RELAIS_TESTING=1 comes
+from pyproject.toml (pytest-env's `env`), not from here.
 """
 
 from pathlib import Path
@@ -46,5 +46,5 @@ def private_media_root(settings, tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings) -> None:
-    """Real hashers cost ~0.3 s per password; tests create many users."""
+    """The real hasher spends a good fraction of a second per password on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
