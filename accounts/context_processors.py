@@ -20,6 +20,8 @@ def memberships(request: HttpRequest) -> dict:
             (reverse("cases:directory"), _("Directory")),
             (reverse("cases:create"), _("New young person")),
         ]
+    if any(m.role == Role.SUPERVISOR for m in current):
+        items.append((reverse("supervision:home"), _("Supervision")))
     if any(m.role in REFERRAL_ROLES for m in current):
         items.append((reverse("referrals:received"), _("Referrals received")))
     if any(m.role in CASEWORK_ROLES for m in current):

@@ -87,5 +87,6 @@ class AccessAction(models.TextChoices):
     VIEW_CARD = "view_card", _("Viewed the directory card")
     DOWNLOAD_DOCUMENT = "download_document", _("Downloaded a document")
     VIEW_SHARED = "view_shared", _("Viewed the sections shared by a referral")
+    REASSIGNED = "reassigned", _("File reassigned")
     DELEGATION_GRANTED = "delegation_granted", _("Access delegated")
     DELEGATION_REVOKED = "delegation_revoked", _("Delegation revoked")

@@ -218,7 +218,11 @@ class Step(models.Model):
                 name="step_completed_at_iff_done",
             ),
         ]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            # Per-file look-ups (overdue steps of each listed file) must not scan by status.
+            models.Index(fields=["young_person", "status", "due_date"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.step_type} ({self.get_status_display()})"

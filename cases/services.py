@@ -456,13 +456,11 @@ def young_people_reassign(
         raise ConcurrentModification(
             _("Some of these files changed in the meantime. Reload the list and try again.")
         )
-    # No dedicated access action exists yet: handing a file over grants its access to the
-    # new referent, and the detail says who held it before.
     entries = [
         AccessLog(
             young_person=young_person,
             user=actor,
-            action=AccessAction.DELEGATION_GRANTED,
+            action=AccessAction.REASSIGNED,
             detail=f"{young_person.referent.display_name} → {new_referent.display_name}"[:300],
             at=now,
         )
