@@ -23,6 +23,8 @@ def memberships(request: HttpRequest) -> dict:
     if any(m.role == Role.SUPERVISOR for m in current):
         items.append((reverse("supervision:home"), _("Supervision")))
     if any(m.role in REFERRAL_ROLES for m in current):
+        items.append((reverse("reports:index"), _("Reports and exports")))
+    if any(m.role in REFERRAL_ROLES for m in current):
         items.append((reverse("referrals:received"), _("Referrals received")))
     if any(m.role in CASEWORK_ROLES for m in current):
         items.append((reverse("referrals:sent"), _("Referrals sent")))

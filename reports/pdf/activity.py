@@ -1,0 +1,152 @@
+"""The activity report for funders: what an organisation did over a period, in figures."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from reportlab.lib.units import cm
+from reportlab.platypus import Spacer
+
+from accounts.models import Organization, User
+from cases.pdf import build_pdf, facts_table, para
+from referrals.enums import OutcomeCode, ReferralStatus
+from reports.pdf.common import (
+    cell,
+    data_table,
+    fmt_date,
+    fmt_minutes,
+    fmt_rate,
+    generated_line,
+    heading,
+)
+from reports.selectors import ActivityFigures, Period, StepRate, activity_figures
+
+
+@dataclass(frozen=True)
+class ActivityReport:
+    organization: str
+    territory: str
+    period: Period
+    generated_at: datetime
+    generated_by: str
+    people_accompanied: int
+    new_files: int
+    follow_ups: int
+    follow_up_minutes: int
+    step_rates: tuple[StepRate, ...]
+    referrals_sent: int
+    referral_statuses: tuple[tuple[str, int], ...]  # (label, count)
+    referral_outcomes: tuple[tuple[str, int], ...]  # (label, count)
+
+    @property
+    def title(self) -> str:
+        return _("Activity report of %(organization)s, %(start)s to %(end)s") % {
+            "organization": self.organization,
+            "start": fmt_date(self.period.start),
+            "end": fmt_date(self.period.end),
+        }
+
+
+def activity_report_data(
+    organization: Organization, period: Period, *, generated_by: User
+) -> ActivityReport:
+    figures: ActivityFigures = activity_figures(organization, period)
+    statuses = dict(ReferralStatus.choices)
+    outcomes = dict(OutcomeCode.choices)
+    return ActivityReport(
+        organization=organization.name,
+        territory=organization.territory,
+        period=period,
+        generated_at=timezone.now(),
+        generated_by=generated_by.display_name,
+        people_accompanied=figures.people_accompanied,
+        new_files=figures.new_files,
+        follow_ups=figures.follow_ups,
+        follow_up_minutes=figures.follow_up_minutes,
+        step_rates=figures.step_rates,
+        referrals_sent=figures.referrals_sent,
+        referral_statuses=tuple(
+            (str(statuses.get(code, code)), n) for code, n in figures.referral_statuses
+        ),
+        referral_outcomes=tuple(
+            (str(outcomes.get(code, code)), n) for code, n in figures.referral_outcomes
+        ),
+    )
+
+
+def render_activity_report(data: ActivityReport) -> bytes:
+    story = [
+        para(data.title, "h1"),
+        para(generated_line(data.generated_at, data.generated_by), "small"),
+        Spacer(1, 6),
+        heading(_("People and follow-ups")),
+        facts_table(
+            [
+                (_("Organisation"), data.organization),
+                *([(_("Territory"), data.territory)] if data.territory else []),
+                (
+                    _("Period"),
+                    _("%(start)s to %(end)s, both included")
+                    % {"start": fmt_date(data.period.start), "end": fmt_date(data.period.end)},
+                ),
+                (_("People accompanied (at least one follow-up)"), str(data.people_accompanied)),
+                (_("New files opened"), str(data.new_files)),
+                (_("Follow-ups"), str(data.follow_ups)),
+                (_("Time spent in follow-ups"), fmt_minutes(data.follow_up_minutes)),
+            ]
+        ),
+        heading(_("Steps completed")),
+        para(
+            _(
+                "Rate: steps done during the period, out of the steps on files at the end of "
+                "the period (steps marked not applicable are left out)."
+            ),
+            "small",
+        ),
+    ]
+    if data.step_rates:
+        story.append(
+            data_table(
+                [_("Step"), _("On files"), _("Done in the period"), _("Rate")],
+                [
+                    [cell(r.label), str(r.existing), str(r.done_in_period), fmt_rate(r.rate)]
+                    for r in data.step_rates
+                ],
+                [8.5 * cm, 2.5 * cm, 3.5 * cm, 2.5 * cm],
+                right_align=(1, 2, 3),
+            )
+        )
+    else:
+        story.append(para(_("No step on any file.")))
+
+    story.append(heading(_("Referrals sent in the period")))
+    story.append(facts_table([(_("Referrals sent"), str(data.referrals_sent))]))
+    if data.referrals_sent:
+        story.append(heading(_("Where they stand")))
+        story.append(
+            data_table(
+                [_("Status"), _("Referrals")],
+                [[cell(label), str(n)] for label, n in data.referral_statuses],
+                [12 * cm, 5 * cm],
+                right_align=(1,),
+            )
+        )
+        story.append(heading(_("Outcomes")))
+        if data.referral_outcomes:
+            story.append(
+                data_table(
+                    [_("Outcome"), _("Referrals")],
+                    [[cell(label), str(n)] for label, n in data.referral_outcomes],
+                    [12 * cm, 5 * cm],
+                    right_align=(1,),
+                )
+            )
+        else:
+            story.append(para(_("No outcome recorded yet.")))
+    return build_pdf(
+        story,
+        title=data.title,
+        author=data.organization,
+        subject=_("Activity report"),
+    )
