@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/relais
 # Tests always use SQLite unless a target says otherwise, whatever the caller's environment.
 SQLITE_URL := sqlite:///$(CURDIR)/db.sqlite3
-MAKEMESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles
+MAKEMESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tests --ignore=benchmarks
 TEST_ENV := RELAIS_TESTING=1
 PYTEST := $(PY) -m pytest -n auto -ra
 

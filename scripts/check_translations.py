@@ -16,7 +16,7 @@ from django.core.management import call_command
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = REPO_ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
-IGNORED = [".venv", "node_modules", "staticfiles"]
+IGNORED = [".venv", "node_modules", "staticfiles", "tests", "benchmarks"]
 
 
 def refresh_catalogue() -> None:
