@@ -1,3 +1,6 @@
+from datetime import UTC, datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -12,6 +15,13 @@ from cases.models import (
     StepType,
     YoungPerson,
 )
+
+# Moments of casework: a year like 0143 is a typo, and before 1911 Paris time has a
+# seconds offset (+00:09:21) that no ISO 8601 reader accepts back.
+PLAUSIBLE_MOMENT = [
+    MinValueValidator(datetime(2000, 1, 1, tzinfo=UTC)),
+    MaxValueValidator(datetime(2100, 1, 1, tzinfo=UTC)),
+]
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -107,7 +117,7 @@ class YoungPersonUpdateSerializer(serializers.ModelSerializer):
 
 class DiagnosticSerializer(serializers.ModelSerializer):
     young_person = ScopedYoungPersonField()
-    performed_by = UserRefSerializer(read_only=True)
+    performed_by = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = DigitalDiagnostic
@@ -130,10 +140,24 @@ class StepTypeSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "label", "category", "order"]
 
 
+class StepTypeCodeField(serializers.SlugRelatedField):
+    """A step type by its code. Codes are unique within one catalogue, not across
+    organisations, so StepSerializer.validate looks the code up in the catalogue of the
+    young person's organisation."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=StepType.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not data.strip():
+            self.fail("invalid")
+        return data.strip()
+
+
 class StepSerializer(serializers.ModelSerializer):
     young_person = ScopedYoungPersonField()
-    step_type = serializers.SlugRelatedField(slug_field="code", queryset=StepType.objects.all())
-    completed_by = UserRefSerializer(read_only=True)
+    step_type = StepTypeCodeField()
+    completed_by = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Step
@@ -149,6 +173,22 @@ class StepSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "completed_at", "completed_by", "updated_at"]
+        # The view refuses a step the young person already has, with a message on the field.
+        validators = []
+
+    def validate(self, attrs):
+        from cases.selectors import step_types_for
+
+        code, young_person = attrs.get("step_type"), attrs.get("young_person")
+        if isinstance(code, str) and young_person is not None:
+            step_type = step_types_for(young_person.organization_id).filter(code=code).first()
+            if step_type is None:
+                message = self.fields["step_type"].error_messages["does_not_exist"]
+                raise serializers.ValidationError(
+                    {"step_type": [message.format(slug_name="code", value=code)]}
+                )
+            attrs["step_type"] = step_type
+        return attrs
 
 
 class StepUpdateSerializer(serializers.ModelSerializer):
@@ -160,7 +200,7 @@ class StepUpdateSerializer(serializers.ModelSerializer):
 
 class FollowUpSerializer(serializers.ModelSerializer):
     young_person = ScopedYoungPersonField()
-    author = UserRefSerializer(read_only=True)
+    author = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = FollowUp
@@ -177,12 +217,16 @@ class FollowUpSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "author", "created_at"]
-        extra_kwargs = {"duration_minutes": {"min_value": 1, "max_value": 600}}
+        extra_kwargs = {
+            "duration_minutes": {"min_value": 1, "max_value": 600},
+            "occurred_at": {"validators": PLAUSIBLE_MOMENT},
+            "next_appointment": {"validators": PLAUSIBLE_MOMENT},
+        }
 
 
 class DocumentSerializer(serializers.ModelSerializer):
     young_person = ScopedYoungPersonField()
-    uploaded_by = UserRefSerializer(read_only=True)
+    uploaded_by = UserRefSerializer(read_only=True, allow_null=True)
     file = serializers.FileField(write_only=True, max_length=255)
     download_url = serializers.SerializerMethodField()
 

@@ -1,7 +1,7 @@
 """API views over young people's files: the same selectors and services as the web UI."""
 
 import django_filters
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,10 +14,17 @@ from rest_framework.response import Response
 from accounts.selectors import casework_organizations
 from cases import selectors, services
 from cases.api import serializers as s
+from cases.downloads import document_response
 from cases.enums import AccessAction, StepStatus
 from cases.filters import YoungPersonFilter
 from cases.models import Application, DigitalDiagnostic, Document, FollowUp, Step, YoungPerson
-from config.api import PreconditionFailed, idempotent
+from config.api import (
+    LOOKUP_VALUE_REGEX,
+    IdFilter,
+    PreconditionFailed,
+    RelaisAutoSchema,
+    idempotent,
+)
 
 
 def _full_access_ids(user):
@@ -25,7 +32,7 @@ def _full_access_ids(user):
 
 
 class UpdatedSinceFilter(django_filters.FilterSet):
-    young_person = django_filters.NumberFilter(field_name="young_person_id")
+    young_person = IdFilter(field_name="young_person_id")
 
 
 class StepFilter(UpdatedSinceFilter):
@@ -65,6 +72,26 @@ class DocumentFilter(UpdatedSinceFilter):
         fields = ["young_person", "kind"]
 
 
+class YoungPersonApiFilter(YoungPersonFilter):
+    referent = IdFilter(field_name="referent_id", label=_("Referent (user id)"))
+
+
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description='The file\'s version, e.g. "v3": send it back as If-Match to update.',
+)
+
+
+# Documents are streamed with the type their content was checked against.
+DOCUMENT_RESPONSES = {
+    (200, content_type): OpenApiTypes.BINARY
+    for content_type in dict.fromkeys(kind.content_type for kind in services.ALLOWED_DOCUMENTS)
+}
+
+
 def _etag(young_person) -> str:
     return f'"v{young_person.version}"'
 
@@ -78,7 +105,9 @@ class YoungPersonViewSet(
 ):
     """Young people whose full file the caller holds (referent, supervisor, delegate)."""
 
-    filterset_class = YoungPersonFilter
+    schema = RelaisAutoSchema()
+    lookup_value_regex = LOOKUP_VALUE_REGEX
+    filterset_class = YoungPersonApiFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -95,6 +124,7 @@ class YoungPersonViewSet(
             return s.YoungPersonUpdateSerializer
         return s.YoungPersonSerializer
 
+    @extend_schema(parameters=[ETAG_HEADER])
     def retrieve(self, request, *args, **kwargs):
         young_person = self.get_object()
         services.access_log_record(
@@ -135,7 +165,8 @@ class YoungPersonViewSet(
                 OpenApiTypes.STR,
                 OpenApiParameter.HEADER,
                 description='The ETag you read, e.g. "v3".',
-            )
+            ),
+            ETAG_HEADER,
         ],
         responses={
             200: s.YoungPersonSerializer,
@@ -172,6 +203,8 @@ class YoungPersonViewSet(
 
 
 class _FileRecordViewSet(viewsets.GenericViewSet):
+    schema = RelaisAutoSchema()
+    lookup_value_regex = LOOKUP_VALUE_REGEX
     model = None
     related = ()
 
@@ -293,6 +326,8 @@ class FollowUpViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        # Optional, like the model's default: a follow-up logged as it happens.
+        data.setdefault("occurred_at", timezone.now())
         if data["occurred_at"] > timezone.now() + timezone.timedelta(hours=1):
             return Response(
                 {"occurred_at": ["A follow-up cannot be logged in the future."]},
@@ -368,25 +403,8 @@ class DocumentViewSet(
         )
         return Response(self.get_serializer(document).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses=DOCUMENT_RESPONSES)
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         document = self.get_object()
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError as missing:
-            raise Http404 from missing
-        services.access_log_record(
-            user=request.user,
-            young_person=document.young_person,
-            action=AccessAction.DOWNLOAD_DOCUMENT,
-            detail=f"API: {document.title}",
-        )
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return document_response(document, user=request.user, detail=f"API: {document.title}")

@@ -1,16 +1,15 @@
 """Referrals for partner systems: the same selectors and services as the web UI."""
 
 import django_filters
-from django.http import FileResponse, Http404
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cases.api.views import DOCUMENT_RESPONSES
-from cases.enums import AccessAction
+from cases.downloads import document_response
 from cases.selectors import young_people_full_access
-from cases.services import access_log_record
 from config.api import LOOKUP_VALUE_REGEX, RelaisAutoSchema, idempotent
 from referrals import selectors, services
 from referrals.api import serializers as s
@@ -260,21 +259,4 @@ class ReferralViewSet(
         document = selectors.shared_document(referral, document_id)
         if document is None:
             raise Http404
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError as missing:
-            raise Http404 from missing
-        access_log_record(
-            user=request.user,
-            young_person=referral.young_person,
-            action=AccessAction.DOWNLOAD_DOCUMENT,
-            detail=f"API: {document.title}",
-        )
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return document_response(document, user=request.user, detail=f"API: {document.title}")
