@@ -114,10 +114,10 @@ def detail_url(young_person) -> str:
 
 
 def streamed(response) -> bytes:
-    try:
-        return b"".join(response.streaming_content)
-    finally:
-        response.close()
+    # Exhausting the stream makes the test client close the response (and the file). A
+    # second close() would fire request_finished again, which closes the database
+    # connection: harmless on in-memory SQLite, fatal inside a PostgreSQL test.
+    return b"".join(response.streaming_content)
 
 
 # --- caseload -------------------------------------------------------------------------------
