@@ -272,6 +272,13 @@ class RelaisAutoSchema(AutoSchema):
             ]
         return parameters
 
+    def _resolve_path_parameters(self, variables):
+        # The URL takes any segment as a primary key (LOOKUP_VALUE_REGEX) only so that a
+        # malformed one gets the view's JSON 404; the contract stays "an integer id".
+        loose, strict = f"(?P<pk>{LOOKUP_VALUE_REGEX})", r"(?P<pk>[^/.]+)"
+        self.path_regex = self.path_regex.replace(loose, strict)
+        return super()._resolve_path_parameters(variables)
+
     def _error_codes(self) -> list[str]:
         auth = self.get_auth()
         authenticated = bool(auth) and {} not in auth
