@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.enums import Role
 from accounts.models import Membership, Organization, User
 from accounts.selectors import administered_organizations, forget_memberships
-from cases.exceptions import NotAllowed
+from core.exceptions import NotAllowed
 
 
 def _require_admin(actor: User, organization: Organization) -> None:

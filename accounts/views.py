@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import services
 from accounts.forms import MemberAddForm, MemberRoleForm
 from accounts.selectors import administered_organizations, organization_members
-from cases.exceptions import DomainError
+from core.exceptions import DomainError
 
 
 def _organization_or_404(request: HttpRequest, org_pk: int):

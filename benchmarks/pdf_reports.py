@@ -245,6 +245,7 @@ def run(args: argparse.Namespace) -> None:
     from django.utils import timezone, translation
 
     from cases.selectors import caseload
+    from core.periods import Period
     from reports import exports, pdf, selectors
 
     print(f"Database: {connection.vendor} (throwaway) — migrating…", flush=True)
@@ -304,7 +305,7 @@ def run(args: argparse.Namespace) -> None:
         pdf.render_caseload_report,
     )
     today = timezone.localdate()
-    period = selectors.Period(today - timedelta(days=365), today)
+    period = Period(today - timedelta(days=365), today)
     measure(
         "Activity report (one year)",
         args.repeat,

@@ -1,31 +1,24 @@
-"""Streaming a private document: one place for the access log and the headers, used by
-the web views and the API, staff side and referral side."""
+"""Streaming a private document: one place for the access log, used by the web views and
+the API, staff side and referral side."""
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 
 from accounts.models import User
 from cases.enums import AccessAction
 from cases.models import Document
 from cases.services import access_log_record
+from core.downloads import private_file_response
 
 
 def document_response(document: Document, *, user: User, detail: str = "") -> FileResponse:
-    """The caller has already checked access through a selector."""
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
+    """The caller has already checked access through an access function."""
+    response = private_file_response(
+        document.file, filename=document.original_name, content_type=document.content_type
+    )
     access_log_record(
         user=user,
         young_person=document.young_person,
         action=AccessAction.DOWNLOAD_DOCUMENT,
         detail=detail or document.title,
     )
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
     return response

@@ -18,12 +18,6 @@ from accounts.selectors import casework_org_ids, role_in, supervised_org_ids
 from cases import diagnostics as rules
 from cases import permissions
 from cases.enums import AccessAction, ApplicationStatus, StepStatus
-from cases.exceptions import (
-    ConcurrentModification,
-    DuplicateSuspected,
-    InvalidDocument,
-    NotAllowed,
-)
 from cases.models import (
     AccessLog,
     Application,
@@ -35,6 +29,12 @@ from cases.models import (
     YoungPerson,
 )
 from cases.selectors import duplicates_in_organization, step_types_for
+from core.exceptions import (
+    ConcurrentModification,
+    DuplicateSuspected,
+    InvalidDocument,
+    NotAllowed,
+)
 
 audit = logging.getLogger("relais.audit")
 

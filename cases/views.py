@@ -22,7 +22,6 @@ from accounts.selectors import (
 from cases import selectors, services
 from cases.downloads import document_response
 from cases.enums import AccessAction, AccessLevel
-from cases.exceptions import DomainError, DuplicateSuspected
 from cases.filters import YoungPersonFilter
 from cases.forms import (
     ApplicationForm,
@@ -37,6 +36,7 @@ from cases.forms import (
     YoungPersonUpdateForm,
 )
 from cases.models import Application, YoungPerson
+from core.exceptions import DomainError, DuplicateSuspected
 
 
 def _full_or_404(request: HttpRequest, pk: int) -> YoungPerson:

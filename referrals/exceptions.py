@@ -1,5 +1,7 @@
-from cases.exceptions import DomainError
+from core.exceptions import Conflict
 
 
-class InvalidTransition(DomainError):
+class InvalidTransition(Conflict):
     """The referral is not in a state that allows this action (web: message; API: 409)."""
+
+    code = "invalid_transition"

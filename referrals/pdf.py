@@ -7,7 +7,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from reportlab.platypus import Spacer
 
-from cases.pdf import build_pdf, facts_table, para
+from core.pdf import build_pdf, facts_table, para
 from referrals.enums import SharedSection
 from referrals.models import Referral
 from referrals.selectors import shared_file

@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import Organization, User
 from cases.enums import AccessAction
-from cases.exceptions import NotAllowed
 from cases.models import YoungPerson
 from cases.selectors import young_people_full_access
 from cases.services import access_log_record
+from core.exceptions import NotAllowed
 from referrals import notifications, permissions, selectors, webhooks, workflow
 from referrals.enums import (
     ConsentMethod,

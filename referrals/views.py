@@ -14,7 +14,7 @@ from accounts.selectors import administered_organizations, casework_organization
 from cases import selectors as case_selectors
 from cases.diagnostics import referral_reasons
 from cases.downloads import document_response
-from cases.exceptions import DomainError
+from core.exceptions import DomainError
 from referrals import pdf, selectors, services, workflow
 from referrals import webhooks as webhook_services
 from referrals.enums import ReferralReason, ReferralStatus, SharedSection, Side

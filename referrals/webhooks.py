@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.enums import Role
 from accounts.models import Organization, User
 from accounts.selectors import role_in
-from cases.exceptions import NotAllowed
+from core.exceptions import NotAllowed
 from referrals.models import (
     ReferralEvent,
     WebhookDelivery,

@@ -6,7 +6,7 @@ one query each, their figures computed by subqueries, so a 2,000-row report cost
 2-row one does."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
@@ -19,6 +19,7 @@ from accounts.selectors import active_memberships, casework_organizations
 from cases.enums import StepStatus
 from cases.models import AccessLog, FollowUp, Step, YoungPerson
 from cases.selectors import caseload
+from core.periods import Period
 from referrals.enums import ReferralStatus
 from referrals.models import Referral
 
@@ -123,22 +124,6 @@ def caseload_report_rows(
 
 
 # --- periods and activity --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    """From `start` to `end`, both days included, in the instance's time zone."""
-
-    start: date
-    end: date
-
-    @property
-    def starts_at(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.start, time.min))
-
-    @property
-    def ends_before(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
 
 
 def previous_month(today: date | None = None) -> Period:

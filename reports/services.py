@@ -24,9 +24,9 @@ from accounts.models import Organization, User
 from accounts.selectors import casework_org_ids, organization_advisors
 from cases import services as case_services
 from cases.enums import AccessLevel
-from cases.exceptions import DomainError, NotAllowed
 from cases.models import YoungPerson
 from cases.selectors import young_people_reachable
+from core.exceptions import DomainError, NotAllowed
 from reports.spreadsheets import IMPORT_FIELDS, REQUIRED_FIELDS, ImportFileError, mapped_cell
 
 audit = logging.getLogger("relais.audit")

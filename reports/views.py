@@ -13,6 +13,7 @@ from cases import selectors as case_selectors
 from cases.enums import AccessAction
 from cases.filters import YoungPersonFilter
 from cases.services import access_log_record
+from core.periods import Period
 from referrals import selectors as referral_selectors
 from referrals.filters import ReferralFilter
 from reports import exports, pdf, selectors, services, spreadsheets
@@ -163,7 +164,7 @@ def activity_pdf(request: HttpRequest) -> HttpResponse:
         raise Http404
     report = pdf.activity_report_data(
         organization,
-        selectors.Period(form.cleaned_data["start"], form.cleaned_data["end"]),
+        Period(form.cleaned_data["start"], form.cleaned_data["end"]),
         generated_by=request.user,
     )
     return _pdf_response(pdf.render_activity_report(report), _("activity report"))

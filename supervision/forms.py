@@ -4,13 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.periods import Period
 from supervision.enums import (
     FUNNEL_STEP_CODES,
     MAX_PERIOD_DAYS,
     Metric,
     ReferralDirection,
 )
-from supervision.selectors import Period, default_period
+from supervision.selectors import default_period
 
 
 class DateInput(forms.DateInput):

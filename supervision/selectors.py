@@ -5,7 +5,7 @@ organisation; the figures are grouped by referent in SQL, so the number of queri
 not depend on the number of advisors or files (DESIGN.md: no N+1, ever)."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -29,6 +29,7 @@ from cases.selectors import (
     young_people_full_access,
     young_people_with_overdue_steps,
 )
+from core.periods import Period
 from referrals.enums import ReferralStatus
 from referrals.models import Referral
 from referrals.selectors import referrals_visible
@@ -70,22 +71,6 @@ def organization_young_people(user: User, organization: Organization) -> QuerySe
 
 
 # --- period --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    """From `start` to `end`, both days included, in the instance's time zone."""
-
-    start: date
-    end: date
-
-    @property
-    def starts_at(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.start, time.min))
-
-    @property
-    def ends_before(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
 
 
 def default_period(today: date | None = None) -> Period:

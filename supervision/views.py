@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Organization
 from accounts.selectors import organization_advisors
 from cases import services as case_services
-from cases.exceptions import DomainError
+from core.exceptions import DomainError
+from core.periods import Period
 from supervision import charts, selectors
 from supervision.enums import (
     DASHBOARD_COLUMNS,
@@ -70,9 +71,7 @@ def _cells(organization: Organization, row: selectors.AdvisorRow) -> list[dict]:
     ]
 
 
-def _funnel_url(
-    organization: Organization, bar: selectors.FunnelBar, period: selectors.Period
-) -> str:
+def _funnel_url(organization: Organization, bar: selectors.FunnelBar, period: Period) -> str:
     if bar.stage == FunnelStage.HIRED:
         query = {"metric": Metric.HIRED.value}
     else:

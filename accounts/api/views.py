@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Organization
 from accounts.selectors import active_memberships
-from config.api import LOOKUP_VALUE_REGEX, RelaisAutoSchema
+from core.api.filters import LOOKUP_VALUE_REGEX
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -27,7 +27,6 @@ class TokenView(APIView):
     """POST username + password → a token for `Authorization: Token <key>`.
     DELETE (authenticated) revokes the caller's token at once."""
 
-    schema = RelaisAutoSchema()
     throttle_scope = "token"
 
     def get_permissions(self):
@@ -83,8 +82,6 @@ class MeSerializer(serializers.Serializer):
 
 
 class MeView(APIView):
-    schema = RelaisAutoSchema()
-
     @extend_schema(responses=MeSerializer)
     def get(self, request):
         user = request.user
@@ -111,7 +108,6 @@ class OrganizationSerializer(serializers.ModelSerializer):
 class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
     """Every organisation on the platform (to choose a referral's destination)."""
 
-    schema = RelaisAutoSchema()
     lookup_value_regex = LOOKUP_VALUE_REGEX
     serializer_class = OrganizationSerializer
     queryset = Organization.objects.order_by("name")

@@ -18,13 +18,9 @@ from cases.downloads import document_response
 from cases.enums import AccessAction, StepStatus
 from cases.filters import YoungPersonFilter
 from cases.models import Application, DigitalDiagnostic, Document, FollowUp, Step, YoungPerson
-from config.api import (
-    LOOKUP_VALUE_REGEX,
-    IdFilter,
-    PreconditionFailed,
-    RelaisAutoSchema,
-    idempotent,
-)
+from core.api.exceptions import PreconditionFailed
+from core.api.filters import LOOKUP_VALUE_REGEX, IdFilter
+from core.api.idempotency import idempotent
 
 
 def _full_access_ids(user):
@@ -105,7 +101,6 @@ class YoungPersonViewSet(
 ):
     """Young people whose full file the caller holds (referent, supervisor, delegate)."""
 
-    schema = RelaisAutoSchema()
     lookup_value_regex = LOOKUP_VALUE_REGEX
     filterset_class = YoungPersonApiFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -203,7 +198,6 @@ class YoungPersonViewSet(
 
 
 class _FileRecordViewSet(viewsets.GenericViewSet):
-    schema = RelaisAutoSchema()
     lookup_value_regex = LOOKUP_VALUE_REGEX
     model = None
     related = ()

@@ -10,7 +10,8 @@ from rest_framework.response import Response
 from cases.api.views import DOCUMENT_RESPONSES
 from cases.downloads import document_response
 from cases.selectors import young_people_full_access
-from config.api import LOOKUP_VALUE_REGEX, RelaisAutoSchema, idempotent
+from core.api.filters import LOOKUP_VALUE_REGEX
+from core.api.idempotency import idempotent
 from referrals import selectors, services
 from referrals.api import serializers as s
 from referrals.enums import ReferralReason, ReferralStatus, SharedSection
@@ -128,7 +129,6 @@ class ReferralViewSet(
 ):
     """Referrals the caller's organisation sent (for holders of the file) or received."""
 
-    schema = RelaisAutoSchema()
     lookup_value_regex = LOOKUP_VALUE_REGEX
     serializer_class = s.ReferralSerializer
     filterset_class = ReferralApiFilter

@@ -9,18 +9,21 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Spacer
 
 from accounts.models import Organization, User
-from cases.pdf import build_pdf, facts_table, para
-from referrals.enums import OutcomeCode, ReferralStatus
-from reports.pdf.common import (
+from core.pdf import (
+    build_pdf,
     cell,
     data_table,
+    facts_table,
     fmt_date,
     fmt_minutes,
     fmt_rate,
     generated_line,
     heading,
+    para,
 )
-from reports.selectors import ActivityFigures, Period, StepRate, activity_figures
+from core.periods import Period
+from referrals.enums import OutcomeCode, ReferralStatus
+from reports.selectors import ActivityFigures, StepRate, activity_figures
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,16 @@ from reportlab.platypus import Spacer
 from accounts.models import Organization, User
 from cases.enums import YoungPersonStatus
 from cases.models import YoungPerson
-from cases.pdf import build_pdf, facts_table, para
-from reports.pdf.common import data_table, fmt_date, fmt_datetime, generated_line, wrapped
+from core.pdf import (
+    build_pdf,
+    data_table,
+    facts_table,
+    fmt_date,
+    fmt_datetime,
+    generated_line,
+    para,
+    wrapped,
+)
 
 
 @dataclass(frozen=True)

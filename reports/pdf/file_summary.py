@@ -10,17 +10,19 @@ from reportlab.platypus import Spacer
 
 from accounts.models import User
 from cases.models import YoungPerson
-from cases.pdf import build_pdf, facts_table, para
 from cases.selectors import young_person_file
-from reports.pdf.common import (
+from core.pdf import (
     DASH,
+    build_pdf,
     cell,
     data_table,
     entry_heading,
+    facts_table,
     fmt_date,
     fmt_datetime,
     generated_line,
     heading,
+    para,
 )
 
 

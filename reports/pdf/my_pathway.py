@@ -13,17 +13,18 @@ from reportlab.platypus import Spacer
 
 from cases.enums import StepStatus
 from cases.models import YoungPerson
-from cases.pdf import build_pdf, para
 from cases.selectors import young_person_file
-from reports.pdf.common import cell as table_cell
-from reports.pdf.common import (
+from core.pdf import (
+    build_pdf,
     check_mark,
     data_table,
     fmt_day,
     fmt_long_date,
     fmt_long_datetime,
     heading,
+    para,
 )
+from core.pdf import cell as table_cell
 from reports.selectors import access_summary
 
 BODY_SIZE = 14  # large type: many readers struggle with small print

@@ -11,7 +11,7 @@ from accounts import services
 from accounts.enums import Role
 from accounts.models import Membership, User
 from cases import selectors
-from cases.exceptions import NotAllowed
+from core.exceptions import NotAllowed
 from tests.factories import OrganizationFactory, YoungPersonFactory, member
 
 pytestmark = pytest.mark.django_db

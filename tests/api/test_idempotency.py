@@ -6,8 +6,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.enums import Role
-from accounts.models import IdempotencyRecord
 from cases.models import FollowUp, YoungPerson
+from core.models import IdempotencyRecord
 from referrals.models import ReferralEvent
 from tests.factories import OrganizationFactory, YoungPersonFactory, member
 from tests.referrals.referral_helpers import make_scene, send_referral

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import Role
-from cases.exceptions import NotAllowed
+from core.exceptions import NotAllowed
 from referrals import services, webhooks
 from referrals.models import WebhookDelivery, WebhookDeliveryStatus
 from tests.factories import member

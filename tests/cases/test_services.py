@@ -22,12 +22,6 @@ from cases.enums import (
     StepCategory,
     StepStatus,
 )
-from cases.exceptions import (
-    ConcurrentModification,
-    DuplicateSuspected,
-    InvalidDocument,
-    NotAllowed,
-)
 from cases.models import (
     AccessLog,
     Application,
@@ -37,6 +31,12 @@ from cases.models import (
     StepType,
     YoungPerson,
     YoungPersonUserObjectPermission,
+)
+from core.exceptions import (
+    ConcurrentModification,
+    DuplicateSuspected,
+    InvalidDocument,
+    NotAllowed,
 )
 from tests.factories import (
     ALL_NO,

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from accounts.models import User
-from cases.exceptions import NotAllowed
+from core.exceptions import NotAllowed
 from referrals import services
 from referrals.enums import ReferralStatus
 from referrals.exceptions import InvalidTransition

@@ -4,7 +4,7 @@ sending with consent; the sides that may act."""
 import pytest
 
 from accounts.enums import Role
-from cases.exceptions import NotAllowed
+from core.exceptions import NotAllowed
 from referrals import services
 from referrals.enums import DeclineReason, OutcomeCode, ReferralStatus, SharedSection
 from referrals.exceptions import InvalidTransition

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.enums import Role
-from cases.exceptions import NotAllowed
 from cases.models import YoungPerson
+from core.exceptions import NotAllowed
 from reports import services, spreadsheets
 from reports.services import CREATE, SKIP, UPDATE, parse_birth_date, young_people_import
 from reports.spreadsheets import ImportFileError, guess_mapping, parse_csv

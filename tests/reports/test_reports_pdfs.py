@@ -12,10 +12,10 @@ from accounts.enums import Role
 from cases import services
 from cases.enums import AccessAction, StepStatus
 from cases.models import AccessLog
+from core import pdf as common
+from core.pdf import fmt_long_date
 from referrals import services as referral_services
 from referrals.enums import OutcomeCode, ReferralStatus, SharedSection
-from reports.pdf import common
-from reports.pdf.common import fmt_long_date
 from tests.factories import (
     FollowUpFactory,
     OrganizationFactory,

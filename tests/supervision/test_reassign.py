@@ -8,8 +8,8 @@ from accounts.enums import Role
 from accounts.models import Membership
 from cases import services
 from cases.enums import AccessAction
-from cases.exceptions import NotAllowed
 from cases.models import AccessLog, YoungPerson
+from core.exceptions import NotAllowed
 from tests.factories import OrganizationFactory, YoungPersonFactory, member
 
 pytestmark = pytest.mark.django_db
