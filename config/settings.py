@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "reports",
     "supervision",
 ]
+# The demo data set (`manage.py seed_demo`) is not shipped to production unless asked for:
+# elsewhere the command does not exist ("Unknown command").
+if DEBUG or env_bool("RELAIS_TESTING", False) or env_bool("RELAIS_DEMO", False):
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

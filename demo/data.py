@@ -1,21 +1,51 @@
-"""Fixed material for the demo data set (`manage.py seed_demo`) and the CV PDF builder.
+"""Fixed material of the demo data set: organisations, accounts, names, places and texts.
 
-Everything here is plain data or a pure function: the command draws from these lists with a
+Everything here is plain data or a pure function: the planner draws from these lists with a
 seeded `random.Random`, so every run produces the same people and records. Names, places
 and texts are French because they are what a French advisor would type (catalogue-like
 content, not interface strings).
 """
 
 import unicodedata
-from dataclasses import dataclass
-from io import BytesIO
-from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.platypus import HRFlowable, ListFlowable, ListItem, Paragraph, SimpleDocTemplate
+from accounts.enums import OrganizationKind, Role
+from cases.enums import ApplicationStatus
+
+DEFAULT_DEMO_PASSWORD = "relais-demo-2026"
+SEED = 2026
+STAFF_EMAIL_DOMAIN = "demo.relais.invalid"
+YOUNG_PERSON_EMAIL_DOMAIN = "exemple.invalid"
+FILES_PER_ADVISOR = 32
+FILES_PER_SUPERVISOR = 3
+
+# key, name, kind, territory
+ORGANIZATIONS = (
+    (
+        "nord",
+        "Mission Locale Demo Nord",
+        OrganizationKind.MISSION_LOCALE,
+        "Métropole lilloise (59)",
+    ),
+    ("sud", "Mission Locale Demo Sud", OrganizationKind.MISSION_LOCALE, "Marseille — Aubagne (13)"),
+    ("emmaus", "Emmaüs Connect Demo", OrganizationKind.EMMAUS_CONNECT, "Seine-Saint-Denis (93)"),
+    ("formation", "Partenaire Formation Demo", OrganizationKind.PARTNER, "Hauts-de-France"),
+)
+DEMO_ORGANIZATION_NAMES = tuple(name for _key, name, _kind, _territory in ORGANIZATIONS)
+
+# username, first name, last name, organisation key, role, number of own files
+ACCOUNTS = (
+    ("conseiller.nord", "Camille", "Lefebvre", "nord", Role.ADVISOR, FILES_PER_ADVISOR),
+    ("conseiller2.nord", "Julien", "Roussel", "nord", Role.ADVISOR, FILES_PER_ADVISOR),
+    ("superviseur.nord", "Nathalie", "Dubreuil", "nord", Role.SUPERVISOR, FILES_PER_SUPERVISOR),
+    ("admin.nord", "Olivier", "Marchand", "nord", Role.ORG_ADMIN, 0),
+    ("conseiller.sud", "Sophie", "Martinez", "sud", Role.ADVISOR, FILES_PER_ADVISOR),
+    ("superviseur.sud", "Karim", "Benali", "sud", Role.SUPERVISOR, FILES_PER_SUPERVISOR),
+    ("conseiller.emmaus", "Élise", "Morvan", "emmaus", Role.ADVISOR, FILES_PER_ADVISOR),
+    ("superviseur.emmaus", "Mehdi", "Cherki", "emmaus", Role.SUPERVISOR, FILES_PER_SUPERVISOR),
+    ("partenaire.formation", "Claire", "Vautrin", "formation", Role.PARTNER, 0),
+)
+SUPERUSER = ("admin", "Équipe", "Plateforme")
+DEMO_USERNAMES = (*(row[0] for row in ACCOUNTS), SUPERUSER[0])
 
 FIRST_NAMES = (
     "Adam", "Aïcha", "Alexis", "Amandine", "Amine", "Anaïs", "Axel", "Bilal", "Camille",
@@ -123,91 +153,22 @@ STEP_EVIDENCE = {
     "get_data_plan": "Carte SIM solidaire remise",
 }
 
+APPLICATION_NOTES = {
+    ApplicationStatus.DRAFT: "Lettre de motivation à relire ensemble.",
+    ApplicationStatus.SENT: "Relance prévue dans dix jours.",
+    ApplicationStatus.INTERVIEW: "Entretien obtenu : préparation faite en rendez-vous.",
+    ApplicationStatus.HIRED: "Embauche confirmée.",
+    ApplicationStatus.REJECTED: "Réponse négative reçue par e-mail.",
+}
+CLOSING_NOTES = (
+    "Clôture du dossier : entrée en formation qualifiante.",
+    "Clôture du dossier : déménagement hors du territoire.",
+    "Clôture du dossier : plus de nouvelles malgré les relances.",
+)
+
 
 def ascii_slug(text: str, sep: str = "-") -> str:
     """'Léa N'Diaye' -> 'Lea-NDiaye' (for file names and e-mail local parts)."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     words = ["".join(ch for ch in word if ch.isalnum()) for word in plain.split()]
     return sep.join(word for word in words if word)
-
-
-@dataclass(frozen=True)
-class CvExperience:
-    period: str
-    role: str
-    place: str
-
-
-def build_cv_pdf(
-    *,
-    first_name: str,
-    last_name: str,
-    email: str = "",
-    phone: str = "",
-    city: str = "",
-    headline: str = "",
-    experiences: list[CvExperience] | tuple[CvExperience, ...] = (),
-    education: list[str] | tuple[str, ...] = (),
-    skills: list[str] | tuple[str, ...] = (),
-) -> bytes:
-    """A one-page CV as a real PDF (text is extractable, e.g. with pypdf).
-
-    `invariant=True` keeps the bytes identical from one run to the next (no timestamp or
-    random document id).
-    """
-    buffer = BytesIO()
-    full_name = f"{first_name} {last_name}"
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-        title=f"CV — {full_name}",
-        author=full_name,
-        invariant=True,
-    )
-    base = getSampleStyleSheet()
-    name_style = ParagraphStyle("Name", parent=base["Title"], alignment=0, spaceAfter=2 * mm)
-    contact_style = ParagraphStyle("Contact", parent=base["Normal"], textColor=colors.dimgray)
-    section_style = ParagraphStyle(
-        "Section", parent=base["Heading2"], spaceBefore=5 * mm, spaceAfter=2 * mm
-    )
-    body = base["Normal"]
-
-    story = [Paragraph(escape(full_name), name_style)]
-    if headline:
-        story.append(Paragraph(f"<i>{escape(headline)}</i>", body))
-    contact = " · ".join(escape(part) for part in (email, phone, city) if part)
-    if contact:
-        story.append(Paragraph(contact, contact_style))
-    story.append(HRFlowable(width="100%", color=colors.lightgrey, spaceBefore=3 * mm))
-
-    def bullets(lines: list[str]) -> ListFlowable:
-        return ListFlowable(
-            [ListItem(Paragraph(line, body), leftIndent=10) for line in lines],
-            bulletType="bullet",
-            start="•",
-            leftIndent=10,
-        )
-
-    if experiences:
-        story.append(Paragraph("Expériences", section_style))
-        story.append(
-            bullets(
-                [
-                    f"<b>{escape(e.period)}</b> — {escape(e.role)}, {escape(e.place)}"
-                    for e in experiences
-                ]
-            )
-        )
-    if education:
-        story.append(Paragraph("Formation", section_style))
-        story.append(bullets([escape(line) for line in education]))
-    if skills:
-        story.append(Paragraph("Compétences", section_style))
-        story.append(Paragraph(escape(" · ".join(skills)), body))
-
-    doc.build(story)
-    return buffer.getvalue()

@@ -23,14 +23,9 @@ from cases.enums import (
     StepStatus,
     YoungPersonStatus,
 )
-from cases.management.commands.seed_demo import (
-    ACCOUNTS,
-    DEFAULT_DEMO_PASSWORD,
-    ORGANIZATIONS,
-    SEED,
-    Planner,
-)
 from cases.models import Application, DigitalDiagnostic, Document, FollowUp, Step, YoungPerson
+from demo.data import ACCOUNTS, DEFAULT_DEMO_PASSWORD, ORGANIZATIONS, SEED
+from demo.planner import Planner
 
 ADVISORS = ("conseiller.nord", "conseiller2.nord", "conseiller.sud", "conseiller.emmaus")
 EXPECTED_MEMBERSHIPS = {
