@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -8,29 +8,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
+from accounts.access import access_administered_organization, access_membership
 from accounts.forms import MemberAddForm, MemberRoleForm
-from accounts.selectors import administered_organizations, organization_members
+from accounts.selectors import organization_members
 from core.exceptions import DomainError
-
-
-def _organization_or_404(request: HttpRequest, org_pk: int):
-    for organization in administered_organizations(request.user):
-        if organization.pk == org_pk:
-            return organization
-    raise Http404
-
-
-def _membership_or_404(request: HttpRequest, org_pk: int, pk: int):
-    organization = _organization_or_404(request, org_pk)
-    membership = organization_members(organization).filter(pk=pk).first()
-    if membership is None:
-        raise Http404
-    return membership
 
 
 @require_http_methods(["GET", "POST"])
 def members(request: HttpRequest, org_pk: int) -> HttpResponse:
-    organization = _organization_or_404(request, org_pk)
+    organization = access_administered_organization(request.user, org_pk)
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -58,7 +44,7 @@ def members(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, org_pk: int, pk: int) -> HttpResponse:
-    membership = _membership_or_404(request, org_pk, pk)
+    membership = access_membership(request.user, pk, organization_pk=org_pk)
     form = MemberRoleForm(request.POST or None, initial={"role": membership.role})
     if request.method == "POST" and form.is_valid():
         try:
@@ -75,7 +61,7 @@ def member_edit(request: HttpRequest, org_pk: int, pk: int) -> HttpResponse:
 
 @require_POST
 def member_toggle_active(request: HttpRequest, org_pk: int, pk: int) -> HttpResponse:
-    membership = _membership_or_404(request, org_pk, pk)
+    membership = access_membership(request.user, pk, organization_pk=org_pk)
     try:
         services.member_set_active(
             actor=request.user, membership=membership, is_active=not membership.is_active

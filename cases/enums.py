@@ -25,6 +25,9 @@ class StepStatus(models.TextChoices):
 
 OPEN_STEP_STATUSES = (StepStatus.TODO, StepStatus.IN_PROGRESS)
 
+# The guardian permission a delegation grants (on the direct-FK model of cases.models).
+DELEGATION_CODENAME = "change_youngperson"
+
 
 class StepCategory(models.TextChoices):
     DIGITAL = "digital", _("Digital skills")

@@ -1,4 +1,5 @@
-"""Caseload filters, shared by the web list and (later) the API."""
+"""Filters (django-filter) of the caseload and of the lists of a file's records, shared
+by the web lists and the API."""
 
 from datetime import timedelta
 
@@ -9,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.enums import StepStatus, YoungPersonStatus
-from cases.models import YoungPerson
+from cases.models import Application, DigitalDiagnostic, Document, FollowUp, Step, YoungPerson
 from cases.selectors import (
     young_people_followed_since,
     young_people_with_overdue_steps,
     young_people_with_step_status,
 )
+from core.api.filters import IdFilter
 
 
 class YoungPersonFilter(django_filters.FilterSet):
@@ -110,6 +112,47 @@ class YoungPersonFilter(django_filters.FilterSet):
 
 
 class CaseRecordFilter(django_filters.FilterSet):
-    """Filters shared by the API lists of a file's records (steps, follow-ups…)."""
+    """The filter every record list shares: the young person it belongs to."""
 
-    young_person = django_filters.NumberFilter(field_name="young_person_id")
+    young_person = IdFilter(field_name="young_person_id")
+
+
+class StepFilter(CaseRecordFilter):
+    status = django_filters.ChoiceFilter(choices=StepStatus.choices)
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Step
+        fields = ["young_person", "status", "updated_since"]
+
+
+class FollowUpFilter(CaseRecordFilter):
+    updated_since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+
+    class Meta:
+        model = FollowUp
+        fields = ["young_person", "updated_since"]
+
+
+class DiagnosticFilter(CaseRecordFilter):
+    class Meta:
+        model = DigitalDiagnostic
+        fields = ["young_person"]
+
+
+class ApplicationFilter(CaseRecordFilter):
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Application
+        fields = ["young_person", "status", "updated_since"]
+
+
+class DocumentFilter(CaseRecordFilter):
+    class Meta:
+        model = Document
+        fields = ["young_person", "kind"]
+
+
+class YoungPersonApiFilter(YoungPersonFilter):
+    referent = IdFilter(field_name="referent_id", label=_("Referent (user id)"))

@@ -62,7 +62,7 @@ class DiagnosticForm(forms.ModelForm):
 
 class StepsAddForm(forms.Form):
     step_types = forms.ModelMultipleChoiceField(
-        queryset=StepType.objects.none(),
+        queryset=None,  # the organisation's catalogue, given by the view
         widget=forms.CheckboxSelectMultiple,
         label=_("Steps"),
     )

@@ -24,6 +24,7 @@ from cases.enums import (
     StepStatus,
     YoungPersonStatus,
 )
+from cases.querysets import CaseRecordQuerySet, YoungPersonQuerySet
 
 
 class PrivateStorage(LazyObject):
@@ -79,6 +80,8 @@ class YoungPerson(models.Model):
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     # Optimistic locking: every write bumps it, a write carrying a stale value is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = YoungPersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("young person")
@@ -201,6 +204,8 @@ class Step(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
+    objects = CaseRecordQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("step")
         verbose_name_plural = _("steps")
@@ -277,6 +282,8 @@ class DigitalDiagnostic(models.Model):
         "can_scan_upload",
     )
 
+    objects = CaseRecordQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("digital diagnostic")
         verbose_name_plural = _("digital diagnostics")
@@ -334,6 +341,8 @@ class FollowUp(models.Model):
     next_appointment = models.DateTimeField(_("next appointment"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
+    objects = CaseRecordQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
@@ -385,6 +394,8 @@ class Document(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
+    objects = CaseRecordQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents")
@@ -430,6 +441,8 @@ class Application(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    objects = CaseRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("application")
@@ -478,3 +491,7 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.action} {self.young_person_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+# The records of a file: each has a `young_person` and `objects.for_user(user)`.
+type CaseRecord = Step | DigitalDiagnostic | FollowUp | Document | Application

@@ -7,8 +7,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     Exists,
     IntegerField,
@@ -16,19 +14,19 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.enums import OrganizationKind
 from accounts.models import User
-from accounts.selectors import casework_org_ids, supervised_org_ids
-from cases.enums import OPEN_STEP_STATUSES, AccessLevel
+from accounts.selectors import supervised_org_ids
+from cases.enums import OPEN_STEP_STATUSES
+from cases.grants import active_delegations
 from cases.models import (
     AccessLog,
     Application,
+    CaseRecord,
     DigitalDiagnostic,
     Document,
     FollowUp,
@@ -36,56 +34,22 @@ from cases.models import (
     StepType,
     YoungPerson,
 )
-from cases.permissions import active_delegations, delegated_young_person_ids
-
-
-def _full_access_q(user: User) -> Q:
-    org_ids = casework_org_ids(user)
-    if not org_ids:
-        return Q(pk__in=[])
-    q = Q(referent=user, organization_id__in=org_ids)
-    q |= Q(pk__in=delegated_young_person_ids(user, org_ids))
-    supervised = supervised_org_ids(user)
-    if supervised:
-        q |= Q(organization_id__in=supervised)
-    return q
 
 
 def young_people_full_access(user: User) -> QuerySet[YoungPerson]:
     """Young people whose whole file `user` may read and change."""
-    return YoungPerson.objects.filter(_full_access_q(user)).select_related(
-        "organization", "referent"
-    )
+    return YoungPerson.objects.full_access(user).select_related("organization", "referent")
 
 
 def young_people_reachable(user: User) -> QuerySet[YoungPerson]:
-    """Full files plus directory cards, each row annotated with its `access` level.
-
-    Colleagues of the same organisation see a directory card (name, birth year, referent)
-    so they can avoid duplicates and find who holds a file.
-    """
-    org_ids = casework_org_ids(user)
-    full = _full_access_q(user)
-    return (
-        YoungPerson.objects.filter(full | Q(organization_id__in=org_ids))
-        .annotate(
-            access=Case(
-                When(full, then=Value(AccessLevel.FULL.value)),
-                default=Value(AccessLevel.DIRECTORY.value),
-                output_field=CharField(),
-            )
-        )
-        .select_related("organization", "referent")
-    )
+    """Full files plus directory cards, each row annotated with its `access` level."""
+    return YoungPerson.objects.reachable(user).select_related("organization", "referent")
 
 
-def young_person_get(user: User, pk: Any) -> YoungPerson | None:
-    """One young person with its `access` annotation, or None when out of reach."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        return None
-    return young_people_reachable(user).filter(pk=pk).first()
+def file_records[M: CaseRecord](model: type[M], user: User) -> QuerySet[M]:
+    """Records of one kind (steps, follow-ups, diagnostics, applications, documents) of
+    every file `user` holds in full, with their young person."""
+    return model.objects.for_user(user).select_related("young_person")
 
 
 def can_manage_delegations(user: User, young_person: YoungPerson) -> bool:
@@ -93,14 +57,6 @@ def can_manage_delegations(user: User, young_person: YoungPerson) -> bool:
     return young_person.referent_id == user.pk or (
         young_person.organization_id in supervised_org_ids(user)
     )
-
-
-def young_person_get_full(user: User, pk: Any) -> YoungPerson | None:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        return None
-    return young_people_full_access(user).filter(pk=pk).first()
 
 
 def _with_caseload_annotations(qs: QuerySet[YoungPerson]) -> QuerySet[YoungPerson]:
@@ -186,6 +142,11 @@ def step_types_for(organization_id: int) -> QuerySet[StepType]:
     return StepType.objects.filter(
         Q(organization__isnull=True) | Q(organization_id=organization_id), is_active=True
     ).order_by("order", "label")
+
+
+def step_types_all() -> QuerySet[StepType]:
+    """Every catalogue's step types; an organisation uses `step_types_for` of its own."""
+    return StepType.objects.order_by("organization_id", "order", "pk")
 
 
 def default_step_types() -> QuerySet[StepType]:
@@ -304,16 +265,6 @@ def young_person_file(young_person: YoungPerson) -> YoungPersonFile:
         referrals=referrals,
         referral_reasons=_referral_suggestion(diagnostics, referrals),
     )
-
-
-def document_get(user: User, young_person_pk: Any, document_pk: Any) -> Document | None:
-    young_person = young_person_get_full(user, young_person_pk)
-    if young_person is None:
-        return None
-    try:
-        return young_person.documents.get(pk=int(document_pk))
-    except (Document.DoesNotExist, TypeError, ValueError):
-        return None
 
 
 def access_log_for(young_person: YoungPerson) -> QuerySet[AccessLog]:

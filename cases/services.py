@@ -16,7 +16,7 @@ from accounts.enums import CASEWORK_ROLES
 from accounts.models import Organization, User
 from accounts.selectors import casework_org_ids, role_in, supervised_org_ids
 from cases import diagnostics as rules
-from cases import permissions
+from cases import grants
 from cases.enums import AccessAction, ApplicationStatus, StepStatus
 from cases.models import (
     AccessLog,
@@ -364,7 +364,7 @@ def delegation_grant(*, actor: User, young_person: YoungPerson, grantee: User, e
     if role_in(grantee, young_person.organization_id) not in CASEWORK_ROLES:
         raise NotAllowed(_("Access can only be delegated to an advisor of the organisation."))
     expires_at = timezone.make_aware(datetime(ends_on.year, ends_on.month, ends_on.day, 23, 59, 59))
-    grant = permissions.grant_delegation(
+    grant = grants.grant_delegation(
         young_person=young_person, user=grantee, expires_at=expires_at, granted_by=actor
     )
     access_log_record(
@@ -378,7 +378,7 @@ def delegation_grant(*, actor: User, young_person: YoungPerson, grantee: User, e
 
 @transaction.atomic
 def delegation_revoke(*, actor: User, young_person: YoungPerson, grantee: User) -> None:
-    permissions.revoke_delegation(young_person=young_person, user=grantee)
+    grants.revoke_delegation(young_person=young_person, user=grantee)
     access_log_record(
         user=actor,
         young_person=young_person,

@@ -20,6 +20,14 @@ from accounts.selectors import (
     supervised_org_ids,
 )
 from cases import selectors, services
+from cases.access import (
+    access_application,
+    access_delegations,
+    access_document,
+    access_own_step_type,
+    access_step,
+    access_young_person,
+)
 from cases.downloads import document_response
 from cases.enums import AccessAction, AccessLevel
 from cases.filters import YoungPersonFilter
@@ -36,14 +44,8 @@ from cases.forms import (
     YoungPersonUpdateForm,
 )
 from cases.models import Application, YoungPerson
-from core.exceptions import DomainError, DuplicateSuspected
-
-
-def _full_or_404(request: HttpRequest, pk: int) -> YoungPerson:
-    young_person = selectors.young_person_get_full(request.user, pk)
-    if young_person is None:
-        raise Http404
-    return young_person
+from core.access import as_pk
+from core.exceptions import DomainError, DuplicateSuspected, NotFound
 
 
 def _file_url(young_person: YoungPerson) -> str:
@@ -132,9 +134,7 @@ def young_person_create(request: HttpRequest) -> HttpResponse:
 
 
 def young_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    young_person = selectors.young_person_get(request.user, pk)
-    if young_person is None:
-        raise Http404
+    young_person = access_young_person(request.user, pk, level=AccessLevel.DIRECTORY)
     if young_person.access == AccessLevel.DIRECTORY:
         services.access_log_record(
             user=request.user, young_person=young_person, action=AccessAction.VIEW_CARD
@@ -156,7 +156,7 @@ def young_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def young_person_update(request: HttpRequest, pk: int) -> HttpResponse:
-    young_person = _full_or_404(request, pk)
+    young_person = access_young_person(request.user, pk)
     form = YoungPersonUpdateForm(
         request.POST or None, instance=young_person, initial={"version": young_person.version}
     )
@@ -191,6 +191,8 @@ def _form_page(
     if request.method == "POST" and form.is_valid():
         try:
             on_valid(form.cleaned_data)
+        except NotFound:
+            raise
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -205,7 +207,7 @@ def _form_page(
 
 @require_http_methods(["GET", "POST"])
 def diagnostic_create(request: HttpRequest, pk: int) -> HttpResponse:
-    young_person = _full_or_404(request, pk)
+    young_person = access_young_person(request.user, pk)
     form = DiagnosticForm(request.POST or None)
 
     def save(data):
@@ -219,7 +221,7 @@ def diagnostic_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def steps_add(request: HttpRequest, pk: int) -> HttpResponse:
-    young_person = _full_or_404(request, pk)
+    young_person = access_young_person(request.user, pk)
     form = StepsAddForm(
         request.POST, step_types=selectors.step_types_for(young_person.organization_id)
     )
@@ -246,10 +248,8 @@ def steps_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def step_update(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
-    young_person = _full_or_404(request, pk)
-    step = young_person.steps.select_related("step_type").filter(pk=step_pk).first()
-    if step is None:
-        raise Http404
+    step = access_step(request.user, step_pk, young_person_pk=pk)
+    young_person = step.young_person
     form = StepForm(request.POST or None, instance=step)
 
     def save(data):
@@ -261,7 +261,7 @@ def step_update(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
-    young_person = _full_or_404(request, pk)
+    young_person = access_young_person(request.user, pk)
     form = FollowUpForm(request.POST or None)
 
     def save(data):
@@ -272,12 +272,12 @@ def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def application_edit(request: HttpRequest, pk: int, app_pk: int | None = None) -> HttpResponse:
-    young_person = _full_or_404(request, pk)
     application: Application | None = None
-    if app_pk is not None:
-        application = young_person.applications.filter(pk=app_pk).first()
-        if application is None:
-            raise Http404
+    if app_pk is None:
+        young_person = access_young_person(request.user, pk)
+    else:
+        application = access_application(request.user, app_pk, young_person_pk=pk)
+        young_person = application.young_person
     form = ApplicationForm(request.POST or None, instance=application, young_person=young_person)
 
     def save(data):
@@ -293,7 +293,7 @@ def application_edit(request: HttpRequest, pk: int, app_pk: int | None = None) -
 
 @require_http_methods(["GET", "POST"])
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    young_person = _full_or_404(request, pk)
+    young_person = access_young_person(request.user, pk)
     form = DocumentForm(request.POST or None, request.FILES or None)
 
     def save(data):
@@ -309,17 +309,13 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
-    document = selectors.document_get(request.user, pk, doc_pk)
-    if document is None:
-        raise Http404
+    document = access_document(request.user, doc_pk, young_person_pk=pk)
     return document_response(document, user=request.user)
 
 
 @require_POST
 def document_delete(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
-    document = selectors.document_get(request.user, pk, doc_pk)
-    if document is None:
-        raise Http404
+    document = access_document(request.user, doc_pk, young_person_pk=pk)
     services.document_delete(actor=request.user, document=document)
     messages.success(request, _("The document was deleted."))
     return redirect(_file_url(document.young_person) + "#documents")
@@ -327,9 +323,7 @@ def document_delete(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def delegations(request: HttpRequest, pk: int) -> HttpResponse:
-    young_person = _full_or_404(request, pk)
-    if not selectors.can_manage_delegations(request.user, young_person):
-        raise Http404
+    young_person = access_delegations(request.user, pk)
     colleagues = organization_advisors(young_person.organization_id).exclude(
         pk=young_person.referent_id
     )
@@ -360,17 +354,17 @@ def delegations(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def delegation_revoke(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
-    young_person = _full_or_404(request, pk)
-    grant = selectors.young_person_delegations(young_person).filter(user_id=user_pk).first()
-    if not selectors.can_manage_delegations(request.user, young_person) or grant is None:
-        raise Http404
+    young_person = access_delegations(request.user, pk)
+    grant = selectors.young_person_delegations(young_person).filter(user_id=as_pk(user_pk)).first()
+    if grant is None:
+        raise NotFound
     services.delegation_revoke(actor=request.user, young_person=young_person, grantee=grant.user)
     messages.success(request, _("Delegation revoked."))
     return redirect(reverse("cases:delegations", args=[young_person.pk]))
 
 
 def access_log(request: HttpRequest, pk: int) -> HttpResponse:
-    young_person = _full_or_404(request, pk)
+    young_person = access_young_person(request.user, pk)
     page = Paginator(selectors.access_log_for(young_person), 50).get_page(request.GET.get("page"))
     return render(request, "cases/access_log.html", {"yp": young_person, "page": page})
 
@@ -411,9 +405,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def catalogue_toggle(request: HttpRequest, step_type_pk: int) -> HttpResponse:
     organization = _administered_or_404(request)
-    step_type = selectors.organization_step_types(organization.pk).filter(pk=step_type_pk).first()
-    if step_type is None:
-        raise Http404
+    step_type = access_own_step_type(organization, step_type_pk)
     services.step_type_set_active(
         actor=request.user, step_type=step_type, is_active=not step_type.is_active
     )

@@ -5,7 +5,6 @@ and partners) and, at the sender, to whoever has the full file. The young person
 sections are visible only while the referral is accepted, to holders of its grant."""
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
@@ -52,14 +51,6 @@ def referrals_visible(user: User) -> QuerySet[Referral]:
         Q(to_organization_id__in=destination_org_ids(user))
         | Q(young_person__in=young_people_full_access(user).values("pk"))
     )
-
-
-def referral_get(user: User, pk: Any) -> Referral | None:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        return None
-    return referrals_visible(user).filter(pk=pk).first()
 
 
 def waiting_first(qs: QuerySet[Referral]) -> QuerySet[Referral]:
@@ -159,23 +150,6 @@ def shared_file(referral: Referral) -> SharedFile:
         follow_ups=load(SharedSection.FOLLOW_UPS, young_person.follow_ups.all()),
         applications=load(SharedSection.APPLICATIONS, young_person.applications.all()),
         documents=load(SharedSection.DOCUMENTS, young_person.documents.all()),
-    )
-
-
-def shared_document(referral: Referral, document_pk: Any):
-    if SharedSection.DOCUMENTS not in referral.shared_sections:
-        return None
-    try:
-        return referral.young_person.documents.filter(pk=int(document_pk)).first()
-    except (TypeError, ValueError):
-        return None
-
-
-def referrals_of_young_person(young_person: YoungPerson) -> list[Referral]:
-    return list(
-        young_person.referrals.select_related("to_organization", "handler")
-        .prefetch_related("events")
-        .order_by("-sent_at")
     )
 
 

@@ -11,12 +11,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.enums import OrganizationKind
 from accounts.selectors import administered_organizations, casework_organizations
-from cases import selectors as case_selectors
+from cases.access import access_young_person
 from cases.diagnostics import referral_reasons
 from cases.downloads import document_response
 from core.exceptions import DomainError
 from referrals import pdf, selectors, services, workflow
 from referrals import webhooks as webhook_services
+from referrals.access import (
+    access_referral,
+    access_shared_document,
+    access_shared_file,
+    access_webhook_endpoint,
+)
 from referrals.enums import ReferralReason, ReferralStatus, SharedSection, Side
 from referrals.filters import ReferralFilter
 from referrals.forms import (
@@ -31,13 +37,6 @@ from referrals.forms import (
     WebhookEndpointForm,
 )
 from referrals.models import Referral
-
-
-def _referral_or_404(request: HttpRequest, pk: int) -> Referral:
-    referral = selectors.referral_get(request.user, pk)
-    if referral is None:
-        raise Http404
-    return referral
 
 
 def _inbox(request: HttpRequest, qs, template_title: str, side: str) -> HttpResponse:
@@ -116,12 +115,12 @@ def _detail_context(request: HttpRequest, referral: Referral, **forms) -> dict:
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = _referral_or_404(request, pk)
+    referral = access_referral(request.user, pk)
     return render(request, "referrals/detail.html", _detail_context(request, referral))
 
 
 def _action(request: HttpRequest, pk: int, form_name: str, form, perform) -> HttpResponse:
-    referral = _referral_or_404(request, pk)
+    referral = access_referral(request.user, pk)
     if form.is_valid():
         try:
             perform(referral, form.cleaned_data)
@@ -136,7 +135,7 @@ def _action(request: HttpRequest, pk: int, form_name: str, form, perform) -> Htt
 
 @require_POST
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = _referral_or_404(request, pk)
+    referral = access_referral(request.user, pk)
     form = AcceptForm(
         request.POST, handlers=selectors.destination_handlers(referral.to_organization_id)
     )
@@ -193,7 +192,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def assign_handler(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = _referral_or_404(request, pk)
+    referral = access_referral(request.user, pk)
     form = HandlerForm(
         request.POST, handlers=selectors.destination_handlers(referral.to_organization_id)
     )
@@ -221,7 +220,7 @@ def post_message(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def link_file(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = _referral_or_404(request, pk)
+    referral = access_referral(request.user, pk)
     if not selectors.is_destination(request.user, referral):
         raise Http404
     form = LinkForm(request.POST, candidates=selectors.possible_duplicates_at_destination(referral))
@@ -237,9 +236,7 @@ def link_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def shared_file(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = _referral_or_404(request, pk)
-    if not selectors.can_see_shared_file(request.user, referral):
-        raise Http404
+    referral = access_shared_file(request.user, pk)
     services.record_shared_file_view(actor=request.user, referral=referral)
     return render(
         request,
@@ -249,17 +246,12 @@ def shared_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def shared_document(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
-    referral = _referral_or_404(request, pk)
-    if not selectors.can_see_shared_file(request.user, referral):
-        raise Http404
-    document = selectors.shared_document(referral, doc_pk)
-    if document is None:
-        raise Http404
+    document = access_shared_document(request.user, pk, document_pk=doc_pk)
     return document_response(document, user=request.user)
 
 
 def sheet(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = _referral_or_404(request, pk)
+    referral = access_referral(request.user, pk)
     data = pdf.referral_sheet_data(
         referral, include_shared=selectors.can_see_shared_file(request.user, referral)
     )
@@ -273,9 +265,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest, young_person_pk: int) -> HttpResponse:
-    young_person = case_selectors.young_person_get_full(request.user, young_person_pk)
-    if young_person is None:
-        raise Http404
+    young_person = access_young_person(request.user, young_person_pk)
     organizations = selectors.destination_organizations(young_person.organization_id)
     initial = {"shared_sections": [SharedSection.IDENTITY, SharedSection.DIAGNOSTIC]}
     to = request.GET.get("to", "")
@@ -342,11 +332,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
 
 
 def _endpoint_or_404(request: HttpRequest, pk: int):
-    organization = _administered_org_or_404(request)
-    endpoint = selectors.webhook_endpoints(organization).filter(pk=pk).first()
-    if endpoint is None:
-        raise Http404
-    return endpoint
+    return access_webhook_endpoint(_administered_org_or_404(request), pk)
 
 
 @require_POST

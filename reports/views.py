@@ -8,8 +8,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.access import require_roles
 from accounts.selectors import casework_organizations, supervised_org_ids
 from cases import selectors as case_selectors
+from cases.access import access_young_person
 from cases.enums import AccessAction
 from cases.filters import YoungPersonFilter
 from cases.services import access_log_record
@@ -34,13 +36,6 @@ def _pdf_response(content: bytes, stem: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{slugify(stem) or "report"}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _casework_or_404(request: HttpRequest):
-    organizations = casework_organizations(request.user)
-    if not organizations:
-        raise Http404
-    return organizations
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -73,15 +68,8 @@ def index(request: HttpRequest) -> HttpResponse:
 # --- PDFs --------------------------------------------------------------------------------
 
 
-def _full_or_404(request: HttpRequest, pk: int):
-    young_person = case_selectors.young_person_get_full(request.user, pk)
-    if young_person is None:
-        raise Http404
-    return young_person
-
-
 def young_person_summary(request: HttpRequest, pk: int) -> HttpResponse:
-    young_person = _full_or_404(request, pk)
+    young_person = access_young_person(request.user, pk)
     access_log_record(
         user=request.user,
         young_person=young_person,
@@ -94,7 +82,7 @@ def young_person_summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def my_pathway(request: HttpRequest, pk: int) -> HttpResponse:
-    young_person = _full_or_404(request, pk)
+    young_person = access_young_person(request.user, pk)
     # Logged first: the young person's own copy lists this look too.
     access_log_record(
         user=request.user,
@@ -111,7 +99,7 @@ def caseload_pdf(request: HttpRequest) -> HttpResponse:
     """Own caseload by default; `?advisor=<pk>` or `?scope=organization[&organization=<pk>]`
     for supervisors."""
     user = request.user
-    organizations = _casework_or_404(request)
+    organizations = require_roles(request.user)
     advisor_pk = request.GET.get("advisor")
     if advisor_pk:
         found = selectors.reportable_advisor_get(user, advisor_pk)
@@ -175,7 +163,7 @@ def activity_pdf(request: HttpRequest) -> HttpResponse:
 
 def export_caseload(request: HttpRequest) -> HttpResponse:
     """The caseload list with the same query string as /young-people/."""
-    _casework_or_404(request)
+    require_roles(request.user)
     can_see_org = bool(supervised_org_ids(request.user))
     scope = "organization" if can_see_org and request.GET.get("scope") == "organization" else "mine"
     filterset = YoungPersonFilter(
@@ -208,14 +196,14 @@ def export_referrals_received(request: HttpRequest) -> HttpResponse:
 
 
 def export_referrals_sent(request: HttpRequest) -> HttpResponse:
-    _casework_or_404(request)
+    require_roles(request.user)
     return _export_referrals(
         request, referral_selectors.referrals_sent(request.user), _("referrals sent")
     )
 
 
 def export_access_log(request: HttpRequest, pk: int) -> HttpResponse:
-    young_person = _full_or_404(request, pk)
+    young_person = access_young_person(request.user, pk)
     rows = selectors.access_log_rows(young_person).iterator(chunk_size=exports.CHUNK)
     stem = _("access log")
     return exports.csv_response(f"{stem}-{young_person.pk}", exports.ACCESS_LOG_COLUMNS, rows)

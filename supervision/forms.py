@@ -5,12 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.periods import Period
-from supervision.enums import (
-    FUNNEL_STEP_CODES,
-    MAX_PERIOD_DAYS,
-    Metric,
-    ReferralDirection,
-)
+from supervision.constants import MAX_PERIOD_DAYS
+from supervision.enums import FUNNEL_STEP_CODES, Metric, ReferralDirection
 from supervision.selectors import default_period
 
 

@@ -6,7 +6,6 @@ not depend on the number of advisors or files (DESIGN.md: no N+1, ever)."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -14,7 +13,13 @@ from django.utils import timezone
 from accounts.enums import CASEWORK_ROLES, Role
 from accounts.models import Membership, Organization, User
 from accounts.selectors import active_memberships, organization_advisors
-from cases.enums import OPEN_STEP_STATUSES, ApplicationStatus, StepStatus, YoungPersonStatus
+from cases.enums import (
+    DELEGATION_CODENAME,
+    OPEN_STEP_STATUSES,
+    ApplicationStatus,
+    StepStatus,
+    YoungPersonStatus,
+)
 from cases.models import (
     Application,
     FollowUp,
@@ -22,7 +27,6 @@ from cases.models import (
     YoungPerson,
     YoungPersonUserObjectPermission,
 )
-from cases.permissions import DELEGATION_CODENAME
 from cases.selectors import (
     caseload,
     young_people_followed_since,
@@ -33,13 +37,11 @@ from core.periods import Period
 from referrals.enums import ReferralStatus
 from referrals.models import Referral
 from referrals.selectors import referrals_visible
+from supervision.constants import APPOINTMENT_DAYS, DEFAULT_PERIOD_DAYS, STALE_DAYS
 from supervision.enums import (
-    APPOINTMENT_DAYS,
-    DEFAULT_PERIOD_DAYS,
     FUNNEL_STEP_CODES,
     NO_FOLLOW_UP_METRICS,
     REFERRALS_WAITING,
-    STALE_DAYS,
     FunnelStage,
     Metric,
     ReferralDirection,
@@ -54,15 +56,6 @@ OPEN_FILE_STATUSES = (YoungPersonStatus.ACTIVE, YoungPersonStatus.PAUSED)
 def supervised_organizations(user: User) -> list[Organization]:
     """The organisations `user` supervises, by name (no query beyond the membership cache)."""
     return [m.organization for m in active_memberships(user) if m.role == Role.SUPERVISOR]
-
-
-def supervised_organization(user: User, pk: Any) -> Organization | None:
-    """One supervised organisation, or None when `user` does not supervise it."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        return None
-    return next((o for o in supervised_organizations(user) if o.pk == pk), None)
 
 
 def organization_young_people(user: User, organization: Organization) -> QuerySet[YoungPerson]:
@@ -347,19 +340,6 @@ def with_caseload_columns(user: User, pks: list[int]) -> list[YoungPerson]:
     return [by_pk[pk] for pk in pks if pk in by_pk]
 
 
-def organization_referent(organization: Organization, pk: int) -> User | None:
-    """A user who is or was a member of the organisation, or holds one of its files: the
-    only people whose name a drill-down list may show in its title."""
-    return (
-        User.objects.filter(pk=pk)
-        .filter(
-            Exists(Membership.objects.filter(user=OuterRef("pk"), organization=organization))
-            | Exists(YoungPerson.objects.filter(referent=OuterRef("pk"), organization=organization))
-        )
-        .first()
-    )
-
-
 def waiting_referrals(
     user: User, organization: Organization, *, direction: str, referent_id: int | None = None
 ) -> QuerySet[Referral]:
@@ -387,7 +367,7 @@ def running_delegations(
     """Delegations still running on the organisation's files, soonest to end first.
 
     `delegate_is_member` is False when the delegate has left the organisation: the row
-    still exists but grants nothing (cases.permissions requires a casework membership).
+    still exists but grants nothing (cases.querysets requires a casework membership).
     """
     files = organization_young_people(user, organization).order_by().values("pk")
     return (

@@ -13,30 +13,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import access_supervised_organization
 from accounts.models import Organization
 from accounts.selectors import organization_advisors
 from cases import services as case_services
 from core.exceptions import DomainError
 from core.periods import Period
 from supervision import charts, selectors
+from supervision.access import access_organization_referent
+from supervision.constants import DELEGATIONS_PAGE_SIZE, DRILL_DOWN_PAGE_SIZE, REASSIGN_MAX
 from supervision.enums import (
     DASHBOARD_COLUMNS,
-    DELEGATIONS_PAGE_SIZE,
-    DRILL_DOWN_PAGE_SIZE,
-    REASSIGN_MAX,
     REFERRALS_WAITING,
     FunnelStage,
     Metric,
     ReferralDirection,
 )
 from supervision.forms import DrillDownForm, PeriodForm, ReassignForm, ReferralListForm
-
-
-def _organization_or_404(request: HttpRequest, org_pk: int) -> Organization:
-    organization = selectors.supervised_organization(request.user, org_pk)
-    if organization is None:
-        raise Http404
-    return organization
 
 
 def _url(name: str, organization: Organization, query: dict | None = None) -> str:
@@ -82,7 +75,7 @@ def _funnel_url(organization: Organization, bar: selectors.FunnelBar, period: Pe
 
 @require_GET
 def dashboard(request: HttpRequest, org_pk: int) -> HttpResponse:
-    organization = _organization_or_404(request, org_pk)
+    organization = access_supervised_organization(request.user, org_pk)
     period_form = PeriodForm(request.GET)
     period = period_form.period
     data = selectors.dashboard(request.user, organization, period)
@@ -148,9 +141,7 @@ def _young_people_page(
     data = params.cleaned_data
     referent = None
     if data["referent"]:
-        referent = selectors.organization_referent(organization, data["referent"])
-        if referent is None:
-            raise Http404
+        referent = access_organization_referent(organization, data["referent"])
     rows = selectors.young_people_for_metric(
         request.user,
         organization,
@@ -198,7 +189,7 @@ def _reassign_form(request: HttpRequest, organization: Organization, data) -> Re
 
 @require_GET
 def young_people(request: HttpRequest, org_pk: int) -> HttpResponse:
-    organization = _organization_or_404(request, org_pk)
+    organization = access_supervised_organization(request.user, org_pk)
     params = DrillDownForm(request.GET)
     if not params.is_valid():
         raise BadRequest("invalid list parameters")
@@ -209,7 +200,7 @@ def young_people(request: HttpRequest, org_pk: int) -> HttpResponse:
 def reassign(request: HttpRequest, org_pk: int) -> HttpResponse:
     """Reassign the ticked files, or every file of the list. Any invalid or out-of-reach
     id refuses the whole request: the list comes back with the error, nothing changed."""
-    organization = _organization_or_404(request, org_pk)
+    organization = access_supervised_organization(request.user, org_pk)
     params = DrillDownForm(request.POST)
     if not params.is_valid():
         raise BadRequest("invalid list parameters")
@@ -273,16 +264,14 @@ def reassign(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 @require_GET
 def referrals(request: HttpRequest, org_pk: int) -> HttpResponse:
-    organization = _organization_or_404(request, org_pk)
+    organization = access_supervised_organization(request.user, org_pk)
     params = ReferralListForm(request.GET)
     if not params.is_valid():
         raise BadRequest("invalid list parameters")
     direction, referent_id = params.cleaned_data["direction"], params.cleaned_data["referent"]
     referent = None
     if referent_id:
-        referent = selectors.organization_referent(organization, referent_id)
-        if referent is None:
-            raise Http404
+        referent = access_organization_referent(organization, referent_id)
     rows = selectors.waiting_referrals(
         request.user, organization, direction=direction, referent_id=referent_id
     )
@@ -303,7 +292,7 @@ def referrals(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 @require_GET
 def delegations(request: HttpRequest, org_pk: int) -> HttpResponse:
-    organization = _organization_or_404(request, org_pk)
+    organization = access_supervised_organization(request.user, org_pk)
     rows = selectors.running_delegations(request.user, organization)
     return render(
         request,

@@ -12,9 +12,9 @@ from cases.models import (
     Document,
     FollowUp,
     Step,
-    StepType,
     YoungPerson,
 )
+from cases.selectors import file_records, step_types_all, step_types_for, young_people_full_access
 
 # Moments of casework: a year like 0143 is a typo, and before 1911 Paris time has a
 # seconds offset (+00:09:21) that no ISO 8601 reader accepts back.
@@ -29,8 +29,6 @@ class ScopedYoungPersonField(serializers.PrimaryKeyRelatedField):
     """A young person the caller has the full file of; anything else is 'does not exist'."""
 
     def get_queryset(self):
-        from cases.selectors import young_people_full_access
-
         return young_people_full_access(self.context["request"].user)
 
 
@@ -134,19 +132,13 @@ class DiagnosticSerializer(serializers.ModelSerializer):
         extra_kwargs = {name: {"required": True} for name in DigitalDiagnostic.QUESTION_FIELDS}
 
 
-class StepTypeSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = StepType
-        fields = ["id", "code", "label", "category", "order"]
-
-
 class StepTypeCodeField(serializers.SlugRelatedField):
     """A step type by its code. Codes are unique within one catalogue, not across
     organisations, so StepSerializer.validate looks the code up in the catalogue of the
     young person's organisation."""
 
     def __init__(self, **kwargs):
-        super().__init__(slug_field="code", queryset=StepType.objects.all(), **kwargs)
+        super().__init__(slug_field="code", queryset=step_types_all(), **kwargs)
 
     def to_internal_value(self, data):
         if not isinstance(data, str) or not data.strip():
@@ -177,8 +169,6 @@ class StepSerializer(serializers.ModelSerializer):
         validators = []
 
     def validate(self, attrs):
-        from cases.selectors import step_types_for
-
         code, young_person = attrs.get("step_type"), attrs.get("young_person")
         if isinstance(code, str) and young_person is not None:
             step_type = step_types_for(young_person.organization_id).filter(code=code).first()
@@ -286,11 +276,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and "cv" in self.fields:
-            from cases.selectors import young_people_full_access
-
-            self.fields["cv"].queryset = Document.objects.filter(
-                young_person__in=young_people_full_access(request.user).values("pk")
-            )
+            self.fields["cv"].queryset = file_records(Document, request.user)
 
 
 class ApplicationUpdateSerializer(serializers.ModelSerializer):

@@ -5,13 +5,12 @@ import django_filters
 from django import forms
 from drf_spectacular.utils import extend_schema_field
 
+from core.access import MAX_ID
+
 # Any path segment reaches the view, which answers a JSON 404 for a malformed id (DRF's
 # default, "[^/.]+", leaves "1.5" to Django's HTML 404 page).
 LOOKUP_VALUE_REGEX = "[^/]+"
 
-# The largest primary key the databases store (a signed 64-bit integer): a bigger one in a
-# filter would make SQLite overflow and PostgreSQL fail, a 500 instead of an empty list.
-MAX_ID = 2**63 - 1
 
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})

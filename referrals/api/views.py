@@ -1,7 +1,6 @@
 """Referrals for partner systems: the same selectors and services as the web UI."""
 
 import django_filters
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -13,6 +12,7 @@ from cases.selectors import young_people_full_access
 from core.api.filters import LOOKUP_VALUE_REGEX
 from core.api.idempotency import idempotent
 from referrals import selectors, services
+from referrals.access import access_shared_document, access_shared_file
 from referrals.api import serializers as s
 from referrals.enums import ReferralReason, ReferralStatus, SharedSection
 from referrals.models import Referral
@@ -237,9 +237,7 @@ class ReferralViewSet(
     @extend_schema(responses=s.SharedFileSerializer)
     @action(detail=True, methods=["get"], url_path="shared-file")
     def shared_file(self, request, pk=None):
-        referral = self.get_object()
-        if not selectors.can_see_shared_file(request.user, referral):
-            raise Http404
+        referral = access_shared_file(request.user, pk)
         services.record_shared_file_view(actor=request.user, referral=referral)
         return Response(s.SharedFileSerializer(_shared_payload(referral)).data)
 
@@ -253,10 +251,5 @@ class ReferralViewSet(
         url_path=rf"shared-file/documents/(?P<document_id>{LOOKUP_VALUE_REGEX})",
     )
     def shared_document(self, request, pk=None, document_id=None):
-        referral = self.get_object()
-        if not selectors.can_see_shared_file(request.user, referral):
-            raise Http404
-        document = selectors.shared_document(referral, document_id)
-        if document is None:
-            raise Http404
+        document = access_shared_document(request.user, pk, document_pk=document_id)
         return document_response(document, user=request.user, detail=f"API: {document.title}")

@@ -12,8 +12,10 @@ from django.utils import timezone, translation
 from accounts.enums import Role
 from accounts.models import Membership, User
 from cases import selectors, services
+from cases.access import access_young_person
 from cases.enums import (
     AccessAction,
+    AccessLevel,
     ApplicationSource,
     ApplicationStatus,
     AutonomyLevel,
@@ -37,6 +39,7 @@ from core.exceptions import (
     DuplicateSuspected,
     InvalidDocument,
     NotAllowed,
+    NotFound,
 )
 from tests.factories import (
     ALL_NO,
@@ -732,10 +735,10 @@ def test_supervisor_sees_the_whole_organisation_but_not_others(org, supervisor, 
 
 
 def test_colleague_gets_a_directory_card_only(colleague, yp):
-    reachable = selectors.young_person_get(fresh(colleague), yp.pk)
-    assert reachable is not None
+    reachable = access_young_person(fresh(colleague), yp.pk, level=AccessLevel.DIRECTORY)
     assert reachable.access == "directory"
-    assert selectors.young_person_get_full(fresh(colleague), yp.pk) is None
+    with pytest.raises(NotFound):
+        access_young_person(fresh(colleague), yp.pk)
 
 
 # --- step catalogue --------------------------------------------------------------------------

@@ -1,40 +1,25 @@
-"""Object-level exceptions to the organisation rule, carried by django-guardian.
+"""Delegations: guardian grants stored on the direct-foreign-key model
+`YoungPersonUserObjectPermission`, with an end date. The only module of this app that
+imports guardian.
 
-The only module that imports guardian. Normal work needs no permission row: the referent
-and supervisors are found by queryset rules (see cases.selectors). Delegations are rows of
-the direct-foreign-key model YoungPersonUserObjectPermission, with an end date.
+Normal work writes no permission row: the referent and supervisors are found by queryset
+rules (cases.querysets), which also read these grants to let a delegate in.
 """
 
 from datetime import datetime
 
 from django.contrib.auth.models import Permission
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from guardian.shortcuts import remove_perm
 
 from accounts.models import User
+from cases.enums import DELEGATION_CODENAME
 from cases.models import YoungPerson, YoungPersonUserObjectPermission
-
-DELEGATION_CODENAME = "change_youngperson"
 
 
 def _delegation_permission() -> Permission:
     return Permission.objects.get(content_type__app_label="cases", codename=DELEGATION_CODENAME)
-
-
-def delegated_young_person_ids(user: User, org_ids: list[int]) -> QuerySet:
-    """Subquery of young people delegated to `user`, still running, in orgs they work in.
-
-    Requiring a current casework membership means that leaving the organisation ends every
-    delegation at once, without a clean-up job.
-    """
-    return YoungPersonUserObjectPermission.objects.filter(
-        user=user,
-        permission__codename=DELEGATION_CODENAME,
-        permission__content_type__app_label="cases",
-        expires_at__gt=timezone.now(),
-        content_object__organization_id__in=org_ids,
-    ).values("content_object_id")
 
 
 def grant_delegation(
@@ -62,10 +47,4 @@ def active_delegations(young_person: YoungPerson) -> QuerySet[YoungPersonUserObj
         )
         .select_related("user", "granted_by")
         .order_by("expires_at")
-    )
-
-
-def expired_delegations() -> QuerySet[YoungPersonUserObjectPermission]:
-    return YoungPersonUserObjectPermission.objects.filter(
-        ~Q(expires_at__gt=timezone.now()), permission__codename=DELEGATION_CODENAME
     )
