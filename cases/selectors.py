@@ -197,8 +197,7 @@ def _referral_suggestion(diagnostics: list, referrals: list) -> list[str]:
     if not diagnostics:
         return []
     already = any(
-        r.to_organization.kind == OrganizationKind.EMMAUS_CONNECT
-        and r.status in ("sent", "accepted", "completed")
+        r.to_organization.kind == OrganizationKind.EMMAUS_CONNECT and r.is_under_way
         for r in referrals
     )
     return [] if already else referral_reasons(diagnostics[0])

@@ -11,9 +11,6 @@ class ReferralStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
-OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
-
-
 class Side(models.TextChoices):
     """Who may make a transition."""
 

@@ -43,7 +43,24 @@ class ReferralForm(forms.Form):
         )
 
 
-class AcceptForm(forms.Form):
+class TransitionForm(forms.Form):
+    """A form of the referral page that makes an action of the workflow table; its cleaned
+    data are the parameters of the action's service. All take the destination's handlers,
+    for the ones that choose a handler."""
+
+    def __init__(self, *args, handlers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class NoteForm(TransitionForm):
+    """An action that takes nothing but a note."""
+
+    note = forms.CharField(
+        required=False, max_length=2000, label=_("Note"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AcceptForm(TransitionForm):
     handler = forms.ModelChoiceField(queryset=None, label=_("Handler"), required=False)
     note = forms.CharField(
         required=False, max_length=2000, label=_("Note"), widget=forms.Textarea(attrs={"rows": 2})
@@ -56,14 +73,14 @@ class AcceptForm(forms.Form):
         self.fields["handler"].empty_label = _("Me")
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(TransitionForm):
     reason = forms.ChoiceField(choices=DeclineReason.choices, label=_("Why"))
     note = forms.CharField(
         required=False, max_length=2000, label=_("Note"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class CompleteForm(forms.Form):
+class CompleteForm(TransitionForm):
     outcome_code = forms.ChoiceField(choices=OutcomeCode.choices, label=_("Outcome"))
     outcome_note = forms.CharField(
         required=False,
@@ -73,13 +90,27 @@ class CompleteForm(forms.Form):
     )
 
 
-class CancelForm(forms.Form):
+class CancelForm(NoteForm):
     note = forms.CharField(
         required=False,
         max_length=2000,
         label=_("Why (optional)"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+# The form of each action of the workflow table that asks for more than a note (or words it
+# differently); any other action gets a NoteForm.
+TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
+    "accept": AcceptForm,
+    "decline": DeclineForm,
+    "complete": CompleteForm,
+    "cancel": CancelForm,
+}
+
+
+def transition_form(action: str, *args, **kwargs) -> TransitionForm:
+    return TRANSITION_FORMS.get(action, NoteForm)(*args, **kwargs)
 
 
 class HandlerForm(forms.Form):

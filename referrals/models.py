@@ -15,6 +15,7 @@ from referrals.enums import (
     ReferralStatus,
     SharedSection,
 )
+from referrals.workflow import BADGES, INITIAL, OPEN_STATUSES, UNDER_WAY_STATUSES
 
 
 class Referral(models.Model):
@@ -62,7 +63,7 @@ class Referral(models.Model):
         _("status"),
         max_length=16,
         choices=ReferralStatus.choices,
-        default=ReferralStatus.SENT,
+        default=INITIAL,
     )
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -105,7 +106,7 @@ class Referral(models.Model):
             # One open referral per young person and destination, even under concurrency.
             models.UniqueConstraint(
                 fields=["young_person", "to_organization"],
-                condition=Q(status__in=["sent", "accepted"]),
+                condition=Q(status__in=OPEN_STATUSES),
                 name="referral_one_open_per_destination",
                 violation_error_message=_(
                     "A referral to this organisation is already open for this person."
@@ -135,6 +136,19 @@ class Referral(models.Model):
 
     def shares(self, section: str) -> bool:
         return section in self.shared_sections
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_under_way(self) -> bool:
+        """Open, or completed: no need to suggest another referral of the same kind."""
+        return self.status in UNDER_WAY_STATUSES
+
+    @property
+    def status_badge(self) -> str:
+        return BADGES.get(self.status, "")
 
     @property
     def shared_section_labels(self) -> list[str]:

@@ -1,6 +1,8 @@
 """Emails about referrals, sent through Django's tasks framework after the commit.
 
-Messages are rendered in French (the product's language), whatever the worker's locale."""
+Who is told of a transition is its row's `notify` in the workflow table; the email's kind
+is the status it reached (its wording in templates/referrals/email/). Messages are rendered
+in French (the product's language), whatever the worker's locale."""
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -12,17 +14,12 @@ from django.utils import translation
 
 from accounts.enums import Role
 from accounts.models import User
-from referrals.enums import ReferralStatus
+from referrals.enums import ReferralStatus, Side
 from referrals.models import Referral
+from referrals.workflow import Transition
 
 NEW = "new"
 REMINDER = "reminder"
-SENDER_KINDS = {
-    ReferralStatus.ACCEPTED: "accepted",
-    ReferralStatus.DECLINED: "declined",
-    ReferralStatus.COMPLETED: "completed",
-    ReferralStatus.EXPIRED: "expired",
-}
 
 
 def _destination_recipients(referral: Referral) -> list[str]:
@@ -46,7 +43,9 @@ def _sender_recipients(referral: Referral) -> list[str]:
 
 
 @task()
-def send_referral_email(referral_id: int, kind: str) -> int:
+def send_referral_email(referral_id: int, kind: str, audience: str = "") -> int:
+    """`kind`: NEW, REMINDER or the status a transition reached; `audience`: a Side (empty
+    in tasks queued before it existed: the destination for NEW and REMINDER)."""
     referral = (
         Referral.objects.select_related(
             "young_person",
@@ -61,31 +60,41 @@ def send_referral_email(referral_id: int, kind: str) -> int:
     )
     if referral is None:
         return 0
+    if not audience:
+        audience = Side.DESTINATION if kind in (NEW, REMINDER) else Side.SENDER
     recipients = (
         _destination_recipients(referral)
-        if kind in (NEW, REMINDER)
+        if audience == Side.DESTINATION
         else _sender_recipients(referral)
     )
     if not recipients:
         return 0
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"referral": referral, "kind": kind, "base_url": settings.RELAIS_BASE_URL}
+        context = {
+            "referral": referral,
+            "kind": kind,
+            # A status with no wording of its own gets a generic one naming it.
+            "status": ReferralStatus(kind).label if kind in ReferralStatus.values else "",
+            "base_url": settings.RELAIS_BASE_URL,
+        }
         subject = render_to_string("referrals/email/subject.txt", context).strip()
         body = render_to_string("referrals/email/body.txt", context)
     return send_mail(subject, body, None, recipients)
 
 
-def _enqueue(referral: Referral, kind: str) -> None:
-    referral_id = referral.pk
-    transaction.on_commit(lambda: send_referral_email.enqueue(referral_id, kind))
+def _enqueue(referral: Referral, kind: str, audience: str) -> None:
+    referral_id, kind, audience = referral.pk, str(kind), str(audience)
+    transaction.on_commit(lambda: send_referral_email.enqueue(referral_id, kind, audience))
 
 
-def on_transition(referral: Referral, target: str) -> None:
-    if target == ReferralStatus.SENT:
-        _enqueue(referral, NEW)
-    elif target in SENDER_KINDS:
-        _enqueue(referral, SENDER_KINDS[target])
+def on_sent(referral: Referral) -> None:
+    _enqueue(referral, NEW, Side.DESTINATION)
+
+
+def on_transition(referral: Referral, transition: Transition) -> None:
+    if transition.notify:
+        _enqueue(referral, transition.target, transition.notify)
 
 
 def on_reminder(referral: Referral) -> None:
-    _enqueue(referral, REMINDER)
+    _enqueue(referral, REMINDER, Side.DESTINATION)

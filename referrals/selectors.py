@@ -13,9 +13,10 @@ from accounts.models import Organization, User
 from accounts.selectors import active_memberships
 from cases.models import YoungPerson
 from cases.selectors import duplicates_in_organization, young_people_full_access
-from referrals import permissions
+from referrals import grants
 from referrals.enums import ReferralStatus, SharedSection
 from referrals.models import Referral, WebhookDelivery, WebhookEndpoint
+from referrals.workflow import AWAITING_ANSWER, OPEN_STATUSES, SHARING_STATUSES
 
 DESTINATION_ROLES = frozenset({Role.ADVISOR, Role.SUPERVISOR, Role.PARTNER})
 
@@ -54,11 +55,12 @@ def referrals_visible(user: User) -> QuerySet[Referral]:
 
 
 def waiting_first(qs: QuerySet[Referral]) -> QuerySet[Referral]:
+    """Those waiting for an answer at the top, then the other open ones, then the closed."""
+    order = AWAITING_ANSWER + tuple(s for s in OPEN_STATUSES if s not in AWAITING_ANSWER)
     return qs.annotate(
         waiting=Case(
-            When(status=ReferralStatus.SENT, then=Value(0)),
-            When(status=ReferralStatus.ACCEPTED, then=Value(1)),
-            default=Value(2),
+            *(When(status=status, then=Value(i)) for i, status in enumerate(order)),
+            default=Value(len(order)),
             output_field=IntegerField(),
         )
     ).order_by("waiting", "-sent_at", "-pk")
@@ -81,9 +83,9 @@ def is_destination(user: User, referral: Referral) -> bool:
 
 def can_see_shared_file(user: User, referral: Referral) -> bool:
     return (
-        referral.status == ReferralStatus.ACCEPTED
+        referral.status in SHARING_STATUSES
         and is_destination(user, referral)
-        and permissions.has_shared_file_grant(user=user, referral=referral)
+        and grants.has_shared_file_grant(user=user, referral=referral)
     )
 
 

@@ -1,10 +1,17 @@
-"""Writes about referrals: one service per transition, each logged as a ReferralEvent.
+"""Writes about referrals.
+
+Every transition goes through `referral_transition`, which reads its row of the workflow
+table (referrals/workflow.py) and does what the row says: answered_at, closed_at, the
+fields it requires, the grants on the shared file, the email. The per-transition services
+(`referral_accept`, `referral_decline`…) are thin names for it, with the parameters the
+forms and the API speak.
 
 Transitions are conditional updates (`WHERE status = <expected>`), so two concurrent
 transitions on one referral cannot both win: the loser gets InvalidTransition and its
 transaction writes nothing."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -18,11 +25,9 @@ from cases.models import YoungPerson
 from cases.selectors import young_people_full_access
 from cases.services import access_log_record
 from core.exceptions import NotAllowed
-from referrals import notifications, permissions, selectors, webhooks, workflow
+from referrals import grants, notifications, selectors, webhooks, workflow
 from referrals.enums import (
     ConsentMethod,
-    DeclineReason,
-    OutcomeCode,
     ReferralReason,
     ReferralStatus,
     SharedSection,
@@ -49,7 +54,7 @@ def _side_of(actor: User | None, referral: Referral) -> set[str]:
     return sides
 
 
-def _check_transition(actor: User | None, referral: Referral, target: str) -> None:
+def _check_transition(actor: User | None, referral: Referral, target: str) -> workflow.Transition:
     """Refuse a transition the pipeline does not have, or that this side may not make."""
     source = referral.status
     rule = workflow.find(source, target)
@@ -60,18 +65,57 @@ def _check_transition(actor: User | None, referral: Referral, target: str) -> No
         )
     if rule.side not in _side_of(actor, referral):
         raise NotAllowed(str(SIDE_ONLY[rule.side]))
+    return rule
 
 
-def _transition(
-    *, actor: User | None, referral: Referral, target: str, note: str = "", **fields
+def _check_required(target: str, fields: dict[str, Any]) -> None:
+    """The fields the target status needs, checked first: a decline without a valid reason
+    is refused as such, whatever the referral's status."""
+    for rule in workflow.entering(target):
+        for required in rule.requires:
+            choices = Referral._meta.get_field(required.field).flatchoices
+            if fields.get(required.field) not in {value for value, _label in choices}:
+                raise NotAllowed(str(required.message))
+
+
+def _check_handler(referral: Referral, handler: User) -> None:
+    if (
+        not selectors.destination_handlers(referral.to_organization_id)
+        .filter(pk=handler.pk)
+        .exists()
+    ):
+        raise NotAllowed(_("The handler must be a member of the receiving organisation."))
+
+
+def _grant_holders(referral: Referral, handler: User) -> list[User]:
+    users = {handler.pk: handler}
+    for supervisor in selectors.destination_supervisors(referral.to_organization_id):
+        users.setdefault(supervisor.pk, supervisor)
+    return list(users.values())
+
+
+@transaction.atomic
+def referral_transition(
+    *, actor: User | None, referral: Referral, target: str, note: str = "", **fields: Any
 ) -> Referral:
+    """Move a referral along one row of the workflow table (actor None: Relais itself).
+
+    `fields` are the Referral fields the row requires or accepts; the row decides the rest."""
+    _check_required(target, fields)
+    rule = _check_transition(actor, referral, target)
+    unexpected = set(fields) - set(rule.fields)
+    if unexpected:
+        raise TypeError(f"{rule.action} does not take {', '.join(sorted(unexpected))}")
     source = referral.status
-    _check_transition(actor, referral, target)
+    changes = {name: v.strip() if isinstance(v, str) else v for name, v in fields.items()}
+    if rule.grants:
+        changes["handler"] = changes.get("handler") or actor
+        _check_handler(referral, changes["handler"])
     now = timezone.now()
-    changes = {"status": target, "updated_at": now, **fields}
-    if source == ReferralStatus.SENT:
+    changes.update(status=target, updated_at=now)
+    if rule.answered:
         changes["answered_at"] = now
-    if target not in (ReferralStatus.ACCEPTED,):
+    if rule.closes:
         changes["closed_at"] = now
     updated = Referral.objects.filter(pk=referral.pk, status=source).update(**changes)
     if updated != 1:
@@ -86,13 +130,20 @@ def _transition(
     for name, value in changes.items():
         setattr(referral, name, value)
     event = ReferralEvent.objects.create(
-        referral=referral, actor=actor, from_status=source, to_status=target, note=note.strip()
+        referral=referral,
+        actor=actor,
+        from_status=source,
+        to_status=target,
+        note=note.strip() or str(rule.note),
     )
     webhooks.on_event(event)
-    if target != ReferralStatus.ACCEPTED:
+    if rule.closes:
         # Access to the shared sections ends at once, in the same transaction.
-        permissions.revoke_shared_file(referral=referral)
-    notifications.on_transition(referral, target)
+        grants.revoke_shared_file(referral=referral)
+    if rule.grants:
+        holders = _grant_holders(referral, changes["handler"])
+        grants.grant_shared_file(referral=referral, users=holders)
+    notifications.on_transition(referral, rule)
     return referral
 
 
@@ -124,7 +175,7 @@ def referral_send(
     if Referral.objects.filter(
         young_person=young_person,
         to_organization=to_organization,
-        status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED],
+        status__in=workflow.OPEN_STATUSES,
     ).exists():
         raise NotAllowed(_("A referral to this organisation is already open for this person."))
     now = timezone.now()
@@ -151,48 +202,26 @@ def referral_send(
             _("A referral to this organisation is already open for this person.")
         ) from race
     event = ReferralEvent.objects.create(
-        referral=referral, actor=actor, from_status="", to_status=ReferralStatus.SENT
+        referral=referral, actor=actor, from_status="", to_status=referral.status
     )
     webhooks.on_event(event)
-    notifications.on_transition(referral, ReferralStatus.SENT)
+    notifications.on_sent(referral)
     return referral
 
 
-def _grant_holders(referral: Referral, handler: User) -> list[User]:
-    users = {handler.pk: handler}
-    for supervisor in selectors.destination_supervisors(referral.to_organization_id):
-        users.setdefault(supervisor.pk, supervisor)
-    return list(users.values())
+# --- one thin service per action of the table ------------------------------------------
 
 
-def _check_handler(referral: Referral, handler: User) -> None:
-    if (
-        not selectors.destination_handlers(referral.to_organization_id)
-        .filter(pk=handler.pk)
-        .exists()
-    ):
-        raise NotAllowed(_("The handler must be a member of the receiving organisation."))
-
-
-@transaction.atomic
 def referral_accept(
     *, actor: User, referral: Referral, handler: User | None = None, note: str = ""
 ) -> Referral:
-    handler = handler or actor
-    _check_transition(actor, referral, ReferralStatus.ACCEPTED)
-    _check_handler(referral, handler)
-    _transition(
+    return referral_transition(
         actor=actor, referral=referral, target=ReferralStatus.ACCEPTED, note=note, handler=handler
     )
-    permissions.grant_shared_file(referral=referral, users=_grant_holders(referral, handler))
-    return referral
 
 
-@transaction.atomic
 def referral_decline(*, actor: User, referral: Referral, reason: str, note: str = "") -> Referral:
-    if reason not in DeclineReason.values:
-        raise NotAllowed(_("Say why the referral is declined."))
-    return _transition(
+    return referral_transition(
         actor=actor,
         referral=referral,
         target=ReferralStatus.DECLINED,
@@ -201,34 +230,45 @@ def referral_decline(*, actor: User, referral: Referral, reason: str, note: str 
     )
 
 
-@transaction.atomic
 def referral_complete(
     *, actor: User, referral: Referral, outcome_code: str, outcome_note: str = ""
 ) -> Referral:
-    if outcome_code not in OutcomeCode.values:
-        raise NotAllowed(_("Choose the outcome of the referral."))
-    return _transition(
+    return referral_transition(
         actor=actor,
         referral=referral,
         target=ReferralStatus.COMPLETED,
         note=outcome_note,
         outcome_code=outcome_code,
-        outcome_note=outcome_note.strip(),
+        outcome_note=outcome_note,
     )
 
 
-@transaction.atomic
 def referral_cancel(*, actor: User, referral: Referral, note: str = "") -> Referral:
-    return _transition(actor=actor, referral=referral, target=ReferralStatus.CANCELLED, note=note)
+    return referral_transition(
+        actor=actor, referral=referral, target=ReferralStatus.CANCELLED, note=note
+    )
 
 
-@transaction.atomic
 def referral_expire(*, referral: Referral) -> Referral:
-    return _transition(
-        actor=None,
-        referral=referral,
-        target=ReferralStatus.EXPIRED,
-        note=_("No answer within the delay."),
+    return referral_transition(actor=None, referral=referral, target=ReferralStatus.EXPIRED)
+
+
+# The services whose parameters are not the model's fields (the forms and the API speak
+# them); any other action of the table takes a note only and goes straight to the table.
+_NAMED_PARAMETERS = {
+    "accept": referral_accept,
+    "decline": referral_decline,
+    "complete": referral_complete,
+}
+
+
+def referral_act(*, actor: User, referral: Referral, action: str, **params: Any) -> Referral:
+    """An action of the workflow table by its name, as the referral page and the API make it."""
+    service = _NAMED_PARAMETERS.get(action)
+    if service is not None:
+        return service(actor=actor, referral=referral, **params)
+    return referral_transition(
+        actor=actor, referral=referral, target=workflow.target_of(action), **params
     )
 
 
@@ -243,7 +283,7 @@ def referral_assign_handler(*, actor: User, referral: Referral, handler: User) -
         .values_list("status", flat=True)
         .first()
     )
-    if current not in (ReferralStatus.SENT, ReferralStatus.ACCEPTED):
+    if current not in workflow.OPEN_STATUSES:
         raise InvalidTransition(_("This referral is closed."))
     referral.status = current
     _check_handler(referral, handler)
@@ -251,11 +291,11 @@ def referral_assign_handler(*, actor: User, referral: Referral, handler: User) -
     referral.handler = handler
     referral.updated_at = timezone.now()
     referral.save(update_fields=["handler", "updated_at"])
-    if referral.status == ReferralStatus.ACCEPTED:
+    if referral.status in workflow.SHARING_STATUSES:
         holders = _grant_holders(referral, handler)
         if previous is not None and previous.pk not in {u.pk for u in holders}:
-            permissions.revoke_shared_file(referral=referral, user=previous)
-        permissions.grant_shared_file(referral=referral, users=holders)
+            grants.revoke_shared_file(referral=referral, user=previous)
+        grants.grant_shared_file(referral=referral, users=holders)
     return referral
 
 
@@ -299,7 +339,11 @@ def referrals_expire_due() -> tuple[int, int]:
     remind_before = now - timedelta(days=settings.REFERRAL_REMINDER_DAYS)
     expire_before = now - timedelta(days=settings.REFERRAL_EXPIRY_DAYS)
     expired = 0
-    for referral in Referral.objects.filter(status=ReferralStatus.SENT, sent_at__lt=expire_before):
+    expirable = Referral.objects.filter(
+        status__in=[t.source for t in workflow.entering(ReferralStatus.EXPIRED)],
+        sent_at__lt=expire_before,
+    )
+    for referral in expirable:
         try:
             referral_expire(referral=referral)
         except InvalidTransition:
@@ -307,12 +351,16 @@ def referrals_expire_due() -> tuple[int, int]:
         expired += 1
     reminded = 0
     due = Referral.objects.filter(
-        status=ReferralStatus.SENT, sent_at__lt=remind_before, reminder_sent_at__isnull=True
+        status__in=workflow.AWAITING_ANSWER,
+        sent_at__lt=remind_before,
+        reminder_sent_at__isnull=True,
     )
     for referral in due:
         with transaction.atomic():
             if Referral.objects.filter(
-                pk=referral.pk, reminder_sent_at__isnull=True, status=ReferralStatus.SENT
+                pk=referral.pk,
+                reminder_sent_at__isnull=True,
+                status__in=workflow.AWAITING_ANSWER,
             ).update(reminder_sent_at=now):
                 notifications.on_reminder(referral)
                 reminded += 1

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import views
+from referrals import views, workflow
 
 app_name = "referrals"
 
@@ -9,10 +9,11 @@ urlpatterns = [
     path("sent/", views.sent, name="sent"),
     path("new/<int:young_person_pk>/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/accept/", views.accept, name="accept"),
-    path("<int:pk>/decline/", views.decline, name="decline"),
-    path("<int:pk>/complete/", views.complete, name="complete"),
-    path("<int:pk>/cancel/", views.cancel, name="cancel"),
+    # accept/, decline/, cancel/, complete/: one URL per action of the workflow table.
+    *(
+        path(f"<int:pk>/{action}/", views.transition, {"action": action}, name=action)
+        for action in workflow.ACTIONS
+    ),
     path("<int:pk>/handler/", views.assign_handler, name="assign_handler"),
     path("<int:pk>/messages/", views.post_message, name="post_message"),
     path("<int:pk>/link/", views.link_file, name="link_file"),

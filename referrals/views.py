@@ -26,15 +26,12 @@ from referrals.access import (
 from referrals.enums import ReferralReason, ReferralStatus, SharedSection, Side
 from referrals.filters import ReferralFilter
 from referrals.forms import (
-    AcceptForm,
-    CancelForm,
-    CompleteForm,
-    DeclineForm,
     HandlerForm,
     LinkForm,
     MessageForm,
     ReferralForm,
     WebhookEndpointForm,
+    transition_form,
 )
 from referrals.models import Referral
 
@@ -85,29 +82,26 @@ def _detail_context(request: HttpRequest, referral: Referral, **forms) -> dict:
     sides = {Side.DESTINATION} if destination else set()
     if sender:
         sides.add(Side.SENDER)
-    allowed = {t for side in sides for t in workflow.targets_from(referral.status, side)}
+    allowed = workflow.actions_from(referral.status, sides)
     context = {
         "referral": referral,
         "is_destination": destination,
         "is_sender": sender,
         "events": list(referral.events.select_related("actor")),
         "messages_list": list(referral.messages.select_related("author")),
-        "can_accept": ReferralStatus.ACCEPTED in allowed,
-        "can_decline": ReferralStatus.DECLINED in allowed,
-        "can_complete": ReferralStatus.COMPLETED in allowed,
-        "can_cancel": ReferralStatus.CANCELLED in allowed,
         "can_see_file": selectors.can_see_shared_file(user, referral),
-        "accept_form": forms.get("accept_form") or AcceptForm(handlers=handlers),
-        "decline_form": forms.get("decline_form") or DeclineForm(),
-        "complete_form": forms.get("complete_form") or CompleteForm(),
-        "cancel_form": forms.get("cancel_form") or CancelForm(),
         "handler_form": forms.get("handler_form")
         or HandlerForm(handlers=handlers, initial={"handler": referral.handler_id}),
         "message_form": forms.get("message_form") or MessageForm(),
         "duplicates": [],
     }
-    is_open = referral.status in (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
-    if destination and is_open and referral.linked_young_person_id is None:
+    # For each action of the workflow table: `can_<action>` and `<action>_form`.
+    for action in workflow.ACTIONS:
+        context[f"can_{action}"] = action in allowed
+        context[f"{action}_form"] = forms.get(f"{action}_form") or transition_form(
+            action, handlers=handlers
+        )
+    if destination and referral.is_open and referral.linked_young_person_id is None:
         duplicates = selectors.possible_duplicates_at_destination(referral)
         context["duplicates"] = list(duplicates)
         context["link_form"] = LinkForm(candidates=duplicates)
@@ -134,59 +128,21 @@ def _action(request: HttpRequest, pk: int, form_name: str, form, perform) -> Htt
 
 
 @require_POST
-def accept(request: HttpRequest, pk: int) -> HttpResponse:
+def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Every action of the workflow table (accept, decline, complete, cancel…): its form,
+    then its service; referrals/urls.py gives each its URL."""
     referral = access_referral(request.user, pk)
-    form = AcceptForm(
-        request.POST, handlers=selectors.destination_handlers(referral.to_organization_id)
+    form = transition_form(
+        action,
+        request.POST,
+        handlers=selectors.destination_handlers(referral.to_organization_id),
     )
     return _action(
         request,
         pk,
-        "accept_form",
+        f"{action}_form",
         form,
-        lambda r, d: services.referral_accept(
-            actor=request.user, referral=r, handler=d["handler"], note=d["note"]
-        ),
-    )
-
-
-@require_POST
-def decline(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        "decline_form",
-        DeclineForm(request.POST),
-        lambda r, d: services.referral_decline(
-            actor=request.user, referral=r, reason=d["reason"], note=d["note"]
-        ),
-    )
-
-
-@require_POST
-def complete(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        "complete_form",
-        CompleteForm(request.POST),
-        lambda r, d: services.referral_complete(
-            actor=request.user,
-            referral=r,
-            outcome_code=d["outcome_code"],
-            outcome_note=d["outcome_note"],
-        ),
-    )
-
-
-@require_POST
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        "cancel_form",
-        CancelForm(request.POST),
-        lambda r, d: services.referral_cancel(actor=request.user, referral=r, note=d["note"]),
+        lambda r, d: services.referral_act(actor=request.user, referral=r, action=action, **d),
     )
 
 

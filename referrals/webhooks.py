@@ -30,6 +30,7 @@ from referrals.models import (
     WebhookDeliveryStatus,
     WebhookEndpoint,
 )
+from referrals.workflow import webhook_event
 
 SIGNATURE_HEADER = "X-Relais-Signature"
 MAX_ATTEMPTS = 8
@@ -76,7 +77,7 @@ def endpoint_set_active(*, actor: User, endpoint: WebhookEndpoint, is_active: bo
 def payload_for(event: ReferralEvent) -> dict:
     referral = event.referral
     return {
-        "event": f"referral.{event.to_status}",
+        "event": webhook_event(event.to_status),
         "occurred_at": event.at,
         "referral": {
             "id": referral.pk,

@@ -34,9 +34,9 @@ from cases.selectors import (
     young_people_with_overdue_steps,
 )
 from core.periods import Period
-from referrals.enums import ReferralStatus
 from referrals.models import Referral
 from referrals.selectors import referrals_visible
+from referrals.workflow import AWAITING_ANSWER
 from supervision.constants import APPOINTMENT_DAYS, DEFAULT_PERIOD_DAYS, STALE_DAYS
 from supervision.enums import (
     FUNNEL_STEP_CODES,
@@ -164,7 +164,7 @@ def advisor_rows(user: User, organization: Organization) -> list[AdvisorRow]:
         Referral.objects.filter(
             from_organization_id=organization.pk,
             young_person__in=young_people.values("pk"),
-            status=ReferralStatus.SENT,
+            status__in=AWAITING_ANSWER,
         )
         .values("young_person__referent_id")
         .annotate(n=Count("pk"))
@@ -240,7 +240,7 @@ def funnel(user: User, organization: Organization, period: Period) -> list[Funne
 def received_waiting_count(organization: Organization) -> int:
     """Referrals sent to the organisation that nobody has answered yet."""
     return Referral.objects.filter(
-        to_organization_id=organization.pk, status=ReferralStatus.SENT
+        to_organization_id=organization.pk, status__in=AWAITING_ANSWER
     ).count()
 
 
@@ -345,7 +345,7 @@ def waiting_referrals(
 ) -> QuerySet[Referral]:
     """Referrals waiting for an answer: sent by the organisation's young people's files
     (optionally of one referent), or received by the organisation. Oldest first."""
-    qs = referrals_visible(user).filter(status=ReferralStatus.SENT)
+    qs = referrals_visible(user).filter(status__in=AWAITING_ANSWER)
     if direction == ReferralDirection.RECEIVED:
         qs = qs.filter(to_organization_id=organization.pk)
     else:

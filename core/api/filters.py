@@ -12,7 +12,6 @@ from core.access import MAX_ID
 LOOKUP_VALUE_REGEX = "[^/]+"
 
 
-
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     """Filter on a foreign key's id: an integer in range, else a 400 for that parameter."""

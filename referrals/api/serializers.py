@@ -113,6 +113,26 @@ class CancelSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
+class NoteSerializer(serializers.Serializer):
+    """An action that takes nothing but a note."""
+
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+# The serializer of each action of the workflow table (its fields are the parameters of the
+# action's service); any other action takes a NoteSerializer.
+TRANSITION_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
+    "accept": AcceptSerializer,
+    "decline": DeclineSerializer,
+    "complete": CompleteSerializer,
+    "cancel": CancelSerializer,
+}
+
+
+def transition_serializer(action: str) -> type[serializers.Serializer]:
+    return TRANSITION_SERIALIZERS.get(action, NoteSerializer)
+
+
 class MessageSerializer(serializers.ModelSerializer):
     author = UserRefSerializer(read_only=True, allow_null=True)
 

@@ -11,7 +11,7 @@ from cases.downloads import document_response
 from cases.selectors import young_people_full_access
 from core.api.filters import LOOKUP_VALUE_REGEX
 from core.api.idempotency import idempotent
-from referrals import selectors, services
+from referrals import selectors, services, workflow
 from referrals.access import access_shared_document, access_shared_file
 from referrals.api import serializers as s
 from referrals.enums import ReferralReason, ReferralStatus, SharedSection
@@ -158,55 +158,6 @@ class ReferralViewSet(
         referral = services.referral_send(actor=request.user, **serializer.validated_data)
         return self._answer(referral, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.AcceptSerializer, responses=s.ReferralSerializer)
-    @action(detail=True, methods=["post"])
-    @idempotent
-    def accept(self, request, pk=None):
-        referral = self.get_object()
-        serializer = s.AcceptSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.referral_accept(
-            actor=request.user,
-            referral=referral,
-            handler=serializer.validated_data.get("handler"),
-            note=serializer.validated_data["note"],
-        )
-        return self._answer(referral)
-
-    @extend_schema(request=s.DeclineSerializer, responses=s.ReferralSerializer)
-    @action(detail=True, methods=["post"])
-    @idempotent
-    def decline(self, request, pk=None):
-        referral = self.get_object()
-        serializer = s.DeclineSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.referral_decline(
-            actor=request.user, referral=referral, **serializer.validated_data
-        )
-        return self._answer(referral)
-
-    @extend_schema(request=s.CompleteSerializer, responses=s.ReferralSerializer)
-    @action(detail=True, methods=["post"])
-    @idempotent
-    def complete(self, request, pk=None):
-        referral = self.get_object()
-        serializer = s.CompleteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.referral_complete(
-            actor=request.user, referral=referral, **serializer.validated_data
-        )
-        return self._answer(referral)
-
-    @extend_schema(request=s.CancelSerializer, responses=s.ReferralSerializer)
-    @action(detail=True, methods=["post"])
-    @idempotent
-    def cancel(self, request, pk=None):
-        referral = self.get_object()
-        serializer = s.CancelSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.referral_cancel(actor=request.user, referral=referral, **serializer.validated_data)
-        return self._answer(referral)
-
     # One referral's history: a plain list, neither paginated nor filtered.
     @extend_schema(responses=s.ReferralEventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -253,3 +204,29 @@ class ReferralViewSet(
     def shared_document(self, request, pk=None, document_id=None):
         document = access_shared_document(request.user, pk, document_pk=document_id)
         return document_response(document, user=request.user, detail=f"API: {document.title}")
+
+
+def _transition_endpoint(name: str):
+    """POST …/referrals/<id>/<name>/ for an action of the workflow table: its serializer
+    (serializers.TRANSITION_SERIALIZERS, a note otherwise), then its service."""
+    serializer_class = s.transition_serializer(name)
+
+    def endpoint(self, request, pk=None):
+        referral = self.get_object()
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.referral_act(
+            actor=request.user, referral=referral, action=name, **serializer.validated_data
+        )
+        return self._answer(referral)
+
+    endpoint.__name__ = name
+    endpoint.__qualname__ = f"{ReferralViewSet.__name__}.{name}"
+    return extend_schema(request=serializer_class, responses=s.ReferralSerializer)(
+        action(detail=True, methods=["post"], url_name=name)(idempotent(endpoint))
+    )
+
+
+# accept/, decline/, cancel/, complete/: one endpoint per action of the workflow table.
+for _name in workflow.ACTIONS:
+    setattr(ReferralViewSet, _name, _transition_endpoint(_name))

@@ -5,6 +5,7 @@ A `Scene` holds both sides of a referral and everyone around it, so that each te
 """
 
 import itertools
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -13,9 +14,10 @@ from django.utils import timezone
 from accounts.enums import Role
 from accounts.models import Organization, User
 from cases.models import YoungPerson
-from referrals import services
-from referrals.enums import DeclineReason, OutcomeCode, ReferralStatus
+from referrals import services, workflow
+from referrals.enums import DeclineReason, OutcomeCode, ReferralStatus, Side
 from referrals.models import Referral, ReferralUserObjectPermission
+from referrals.workflow import Transition
 from tests.factories import OrganizationFactory, YoungPersonFactory, member
 
 # Every role around a referral, from the point of view of the who-sees-what rule.
@@ -130,7 +132,45 @@ def bring_to(scene: Scene, referral: Referral, status: str) -> Referral:
             outcome_code=OutcomeCode.EQUIPMENT_PROVIDED,
             outcome_note="Smartphone reconditionné remis.",
         )
-    raise ValueError(status)
+    # A status the branches above do not know: along the table, with the first valid choices.
+    for step in path_to(status):
+        make_transition(scene, referral, step)
+    return referral
+
+
+def path_to(status: str) -> list[Transition]:
+    """The shortest way from the initial status to `status` along the workflow table."""
+    paths: dict[str, list[Transition]] = {workflow.INITIAL: []}
+    queue = deque([workflow.INITIAL])
+    while queue:
+        current = queue.popleft()
+        for t in workflow.TRANSITIONS:
+            if t.source == current and t.target not in paths:
+                paths[t.target] = [*paths[current], t]
+                queue.append(t.target)
+    if status not in paths:
+        raise ValueError(status)
+    return paths[status]
+
+
+def side_actor(scene: Scene, side: str) -> User | None:
+    """Who makes a transition of this side: the referent, the handler, or Relais (None)."""
+    return {Side.SENDER: scene.fresh("referent"), Side.DESTINATION: scene.fresh("handler")}.get(
+        side
+    )
+
+
+def required_fields(t: Transition) -> dict[str, str]:
+    """A valid value for each field the row requires (the first choice)."""
+    return {r.field: Referral._meta.get_field(r.field).choices[0][0] for r in t.requires}
+
+
+def make_transition(scene: Scene, referral: Referral, t: Transition, **overrides) -> Referral:
+    """Make one row of the table through the generic service, as its side would."""
+    kwargs = {"actor": side_actor(scene, t.side), "referral": referral, "target": t.target}
+    kwargs.update(required_fields(t))
+    kwargs.update(overrides)
+    return services.referral_transition(**kwargs)
 
 
 def grant_user_ids(referral: Referral) -> set[int]:

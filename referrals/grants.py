@@ -1,8 +1,6 @@
-"""Referral grants on guardian's direct-foreign-key model. The only module of this app
-that imports guardian."""
+"""The shared-file grants of an accepted referral, stored on guardian's direct-foreign-key
+model `ReferralUserObjectPermission`. The only module of this app that imports guardian."""
 
-from django.contrib.auth.models import Permission
-from django.db.models import QuerySet
 from guardian.shortcuts import assign_perm
 
 from accounts.models import User
@@ -29,13 +27,3 @@ def has_shared_file_grant(*, user: User, referral: Referral) -> bool:
     return ReferralUserObjectPermission.objects.filter(
         content_object=referral, user=user, permission__codename=CODENAME
     ).exists()
-
-
-def granted_referral_ids(user: User) -> QuerySet:
-    return ReferralUserObjectPermission.objects.filter(
-        user=user, permission__codename=CODENAME
-    ).values("content_object_id")
-
-
-def shared_file_permission() -> Permission:
-    return Permission.objects.get(content_type__app_label="referrals", codename=CODENAME)
