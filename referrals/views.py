@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.enums import OrganizationKind
-from accounts.selectors import administered_organizations, casework_organizations
+from accounts.enums import CASEWORK_ROLES, OrganizationKind, Role
+from accounts.selectors import casework_organizations, organization_for
 from cases import selectors as case_selectors
 from cases.diagnostics import referral_reasons
 from cases.downloads import document_response
@@ -40,7 +40,7 @@ def _referral_or_404(request: HttpRequest, pk: int) -> Referral:
     return referral
 
 
-def _inbox(request: HttpRequest, qs, template_title: str, side: str) -> HttpResponse:
+def _inbox(request: HttpRequest, qs, template_title: str, side: str, organization) -> HttpResponse:
     counts = selectors.status_counts(qs)
     filterset = ReferralFilter(request.GET, queryset=qs)
     rows = selectors.waiting_first(filterset.qs) if filterset.is_valid() else qs.none()
@@ -53,6 +53,7 @@ def _inbox(request: HttpRequest, qs, template_title: str, side: str) -> HttpResp
         {
             "title": template_title,
             "side": side,
+            "organization": organization,
             "filter": filterset,
             "page": page,
             "counts": [(ReferralStatus(s).label, s, n) for s, n in counts.items()],
@@ -64,18 +65,31 @@ def _inbox(request: HttpRequest, qs, template_title: str, side: str) -> HttpResp
 def received(request: HttpRequest) -> HttpResponse:
     if not selectors.destination_org_ids(request.user):
         raise Http404
+    organization = organization_for(
+        request.user, roles=selectors.DESTINATION_ROLES, current=request.current_organization
+    )
     return _inbox(
         request,
-        selectors.referrals_received(request.user),
+        selectors.referrals_received(request.user, organization=organization),
         _("Referrals received"),
         Side.DESTINATION,
+        organization,
     )
 
 
 def sent(request: HttpRequest) -> HttpResponse:
     if not casework_organizations(request.user):
         raise Http404
-    return _inbox(request, selectors.referrals_sent(request.user), _("Referrals sent"), Side.SENDER)
+    organization = organization_for(
+        request.user, roles=CASEWORK_ROLES, current=request.current_organization
+    )
+    return _inbox(
+        request,
+        selectors.referrals_sent(request.user, organization=organization),
+        _("Referrals sent"),
+        Side.SENDER,
+        organization,
+    )
 
 
 def _detail_context(request: HttpRequest, referral: Referral, **forms) -> dict:
@@ -310,10 +324,12 @@ def create(request: HttpRequest, young_person_pk: int) -> HttpResponse:
 
 
 def _administered_org_or_404(request: HttpRequest):
-    organizations = administered_organizations(request.user)
-    if not organizations:
+    organization = organization_for(
+        request.user, roles={Role.ORG_ADMIN}, current=request.current_organization
+    )
+    if organization is None:
         raise Http404
-    return organizations[0]
+    return organization
 
 
 @require_http_methods(["GET", "POST"])
