@@ -7,7 +7,7 @@ from typing import Any
 
 from accounts.enums import CASEWORK_ROLES, Role
 from accounts.models import Membership, Organization, User
-from accounts.selectors import active_memberships, organization_members
+from accounts.selectors import active_memberships, organization_for, organization_members
 from core.access import as_pk
 from core.exceptions import NotFound
 
@@ -45,3 +45,15 @@ def require_roles(user: User, roles: Collection[str] = CASEWORK_ROLES) -> list[O
     if not organizations:
         raise NotFound
     return organizations
+
+
+def access_working_organization(
+    user: User, *, roles: Collection[str], current: Organization | None
+) -> Organization:
+    """Where a page that needs one of `roles` works (`accounts.selectors.organization_for`:
+    the current organisation when the user holds such a role there); NotFound when the
+    user holds none of them anywhere."""
+    organization = organization_for(user, roles=set(roles), current=current)
+    if organization is None:
+        raise NotFound
+    return organization

@@ -3,44 +3,55 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.enums import CASEWORK_ROLES, Role
-from accounts.selectors import active_memberships
+from accounts.selectors import active_memberships, current_membership
 
 REFERRAL_ROLES = frozenset({Role.ADVISOR, Role.SUPERVISOR, Role.PARTNER})
 
 
 def memberships(request: HttpRequest) -> dict:
+    """The header: the current organisation, the switcher and the menu of the role held
+    there (an advisor in one organisation who administers another sees the admin pages
+    only while the latter is current)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    current = active_memberships(user)
+    all_memberships = active_memberships(user)
+    if hasattr(request, "current_membership"):
+        membership = request.current_membership or None
+    else:  # a request that did not go through the middleware (RequestFactory)
+        membership = current_membership(user, None)
+    role = membership.role if membership else None
     items: list[tuple[str, str]] = []
-    if any(m.role in CASEWORK_ROLES for m in current):
+    if role in CASEWORK_ROLES:
         items += [
             (reverse("cases:caseload"), _("My caseload")),
             (reverse("cases:directory"), _("Directory")),
             (reverse("cases:create"), _("New young person")),
         ]
-    if any(m.role == Role.SUPERVISOR for m in current):
+    if role == Role.SUPERVISOR:
         items.append((reverse("supervision:home"), _("Supervision")))
-    if any(m.role in REFERRAL_ROLES for m in current):
+    if role in REFERRAL_ROLES:
         items.append((reverse("reports:index"), _("Reports and exports")))
-    if any(m.role in REFERRAL_ROLES for m in current):
         items.append((reverse("referrals:received"), _("Referrals received")))
-    if any(m.role in CASEWORK_ROLES for m in current):
+    if role in CASEWORK_ROLES:
         items.append((reverse("referrals:sent"), _("Referrals sent")))
-    for m in current:
-        if m.role == Role.ORG_ADMIN:
-            items.append(
-                (reverse("accounts:members", kwargs={"org_pk": m.organization_id}), _("Members"))
-            )
-            items.append((reverse("cases:catalogue"), _("Step catalogue")))
-            items.append((reverse("referrals:webhooks"), _("Webhooks")))
-            break
+    if role == Role.ORG_ADMIN:
+        items += [
+            (
+                reverse("accounts:members", kwargs={"org_pk": membership.organization_id}),
+                _("Members"),
+            ),
+            (reverse("cases:catalogue"), _("Step catalogue")),
+            (reverse("referrals:webhooks"), _("Webhooks")),
+        ]
     # The longest matching prefix is the current section.
     best = max(
         (url for url, _label in items if request.path.startswith(url)), key=len, default=None
     )
     return {
-        "memberships": current,
+        "memberships": all_memberships,
+        "current_membership": membership,
+        # The switcher is shown only to people with a choice to make.
+        "switchable_memberships": all_memberships if len(all_memberships) > 1 else [],
         "nav_items": [{"url": url, "label": label, "current": url == best} for url, label in items],
     }

@@ -3,7 +3,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
-from accounts.models import User
+from accounts.models import Membership, User
 
 
 class MemberAddForm(forms.Form):
@@ -26,3 +26,23 @@ class MemberAddForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class OrganizationSwitchForm(forms.Form):
+    """Choose the organisation to work in, among the user's active memberships only."""
+
+    organization = forms.TypedChoiceField(
+        label=_("Organisation"),
+        coerce=int,
+        error_messages={
+            "required": _("Choose the organisation to work in."),
+            "invalid_choice": _("You are not an active member of this organisation."),
+        },
+    )
+
+    def __init__(self, *args, memberships: list[Membership], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].choices = [
+            (m.organization_id, f"{m.organization.name} ({m.get_role_display()})")
+            for m in memberships
+        ]

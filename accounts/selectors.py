@@ -1,6 +1,8 @@
 """Reads about users and organisations. Membership look-ups are cached on the user object
 for the length of a request, so every selector that needs them costs one query at most."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from accounts.enums import CASEWORK_ROLES, Role
@@ -49,10 +51,46 @@ def casework_organizations(user: User) -> list[Organization]:
 
 
 def role_in(user: User, organization_id: int) -> str | None:
+    membership = membership_in(user, organization_id)
+    return membership.role if membership else None
+
+
+def membership_in(user: User, organization_id: int | None) -> Membership | None:
+    """The user's active membership in this organisation, or None."""
     for membership in active_memberships(user):
         if membership.organization_id == organization_id:
-            return membership.role
+            return membership
     return None
+
+
+def current_membership(user: User, organization_id: Any) -> Membership | None:
+    """The membership `user` works in now: the one of `organization_id` (the session's
+    choice) while it is active, else the first active one by organisation name.
+
+    The session is never trusted: a deactivated membership or a forged id falls back."""
+    try:
+        organization_id = int(organization_id) if organization_id is not None else None
+    except (TypeError, ValueError):
+        organization_id = None
+    memberships = active_memberships(user)
+    chosen = membership_in(user, organization_id) if organization_id is not None else None
+    return chosen or (memberships[0] if memberships else None)
+
+
+def organization_for(
+    user: User, *, roles: frozenset[str] | set[str], current: Organization | None
+) -> Organization | None:
+    """Where a page that needs one of `roles` works: the current organisation when the
+    user holds such a role there, else the first organisation where they do (so a
+    bookmark never breaks; the page names the organisation it shows), else None.
+
+    `current` may be the request's lazy `current_organization`."""
+    current_id = getattr(current, "pk", None) if current else None
+    matching = [m for m in active_memberships(user) if m.role in roles]
+    for membership in matching:
+        if membership.organization_id == current_id:
+            return membership.organization
+    return matching[0].organization if matching else None
 
 
 def organization_members(organization: Organization) -> QuerySet[Membership]:

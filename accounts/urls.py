@@ -43,6 +43,7 @@ urlpatterns = [
         login_not_required(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
+    path("organization/", views.switch_organization, name="switch_organization"),
     path("organizations/<int:org_pk>/members/", views.members, name="members"),
     path("organizations/<int:org_pk>/members/<int:pk>/", views.member_edit, name="member_edit"),
     path(

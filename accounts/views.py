@@ -4,13 +4,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts.access import access_administered_organization, access_membership
-from accounts.forms import MemberAddForm, MemberRoleForm
-from accounts.selectors import organization_members
+from accounts.forms import MemberAddForm, MemberRoleForm, OrganizationSwitchForm
+from accounts.middleware import SESSION_KEY
+from accounts.selectors import (
+    active_memberships,
+    membership_in,
+    organization_members,
+)
 from core.exceptions import DomainError
 
 
@@ -74,6 +80,27 @@ def member_toggle_active(request: HttpRequest, org_pk: int, pk: int) -> HttpResp
         else:
             messages.success(request, _("Member deactivated: their access ended at once."))
     return redirect(reverse("accounts:members", kwargs={"org_pk": org_pk}))
+
+
+@require_POST
+def switch_organization(request: HttpRequest) -> HttpResponse:
+    """Make one of the user's active memberships the current organisation, then go back."""
+    form = OrganizationSwitchForm(request.POST, memberships=active_memberships(request.user))
+    if form.is_valid():
+        membership = membership_in(request.user, form.cleaned_data["organization"])
+        request.session[SESSION_KEY] = membership.organization_id
+        messages.success(
+            request,
+            _("You now work in %(organization)s.") % {"organization": membership.organization},
+        )
+    else:
+        messages.error(request, " ".join(form.errors["organization"]))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    return redirect(target)
 
 
 class LoginView(auth_views.LoginView):

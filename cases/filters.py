@@ -156,3 +156,5 @@ class DocumentFilter(CaseRecordFilter):
 
 class YoungPersonApiFilter(YoungPersonFilter):
     referent = IdFilter(field_name="referent_id", label=_("Referent (user id)"))
+    # Lists span every organisation the caller works in; this narrows to one.
+    organization = IdFilter(field_name="organization_id", label=_("Organisation (id)"))

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.enums import OrganizationKind
-from accounts.models import User
+from accounts.models import Organization, User
 from accounts.selectors import supervised_org_ids
 from cases.enums import OPEN_STEP_STATUSES
 from cases.grants import active_delegations
@@ -88,11 +88,16 @@ def _with_caseload_annotations(qs: QuerySet[YoungPerson]) -> QuerySet[YoungPerso
     )
 
 
-def caseload(user: User, *, scope: str = "mine") -> QuerySet[YoungPerson]:
-    """The caseload list: the user's own files, or (for supervisors) the whole organisation."""
+def caseload(
+    user: User, *, scope: str = "mine", organization: Organization | None = None
+) -> QuerySet[YoungPerson]:
+    """The caseload list: the user's own files, or (for supervisors) the whole organisation
+    — `organization` (the current one) when given, else every supervised organisation."""
     qs = young_people_full_access(user)
     if scope != "organization" or not supervised_org_ids(user):
         qs = qs.filter(referent=user)
+    elif organization is not None:
+        qs = qs.filter(organization_id=organization.pk)
     return _with_caseload_annotations(qs)
 
 

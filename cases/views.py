@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.enums import Role
+from accounts.access import access_working_organization
+from accounts.enums import CASEWORK_ROLES, Role
 from accounts.selectors import (
-    administered_organizations,
     casework_organizations,
     organization_advisors,
-    supervised_org_ids,
+    organization_for,
 )
 from cases import selectors, services
 from cases.access import (
@@ -55,13 +55,17 @@ def _file_url(young_person: YoungPerson) -> str:
 def caseload(request: HttpRequest) -> HttpResponse:
     if not casework_organizations(request.user):
         raise Http404
-    can_see_org = bool(supervised_org_ids(request.user))
+    supervised = organization_for(
+        request.user, roles={Role.SUPERVISOR}, current=request.current_organization
+    )
+    can_see_org = supervised is not None
     scope = "organization" if can_see_org and request.GET.get("scope") == "organization" else "mine"
     filterset = YoungPersonFilter(
-        request.GET, queryset=selectors.caseload(request.user, scope=scope)
+        request.GET,
+        queryset=selectors.caseload(request.user, scope=scope, organization=supervised),
     )
     if not filterset.is_valid():
-        rows = selectors.caseload(request.user, scope=scope).none()
+        rows = selectors.caseload(request.user, scope=scope, organization=supervised).none()
     else:
         rows = filterset.qs
     page = Paginator(rows, settings.CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -75,6 +79,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "page": page,
             "scope": scope,
             "can_see_org": can_see_org,
+            "supervised_organization": supervised,
             "querystring": query.urlencode(),
         },
     )
@@ -97,10 +102,12 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def young_person_create(request: HttpRequest) -> HttpResponse:
-    organizations = casework_organizations(request.user)
-    if not organizations:
+    # The file lands in the current organisation (the form page names it).
+    organization = organization_for(
+        request.user, roles=CASEWORK_ROLES, current=request.current_organization
+    )
+    if organization is None:
         raise Http404
-    organization = organizations[0]
     duplicates = []
     form = YoungPersonCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -369,16 +376,11 @@ def access_log(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/access_log.html", {"yp": young_person, "page": page})
 
 
-def _administered_or_404(request: HttpRequest):
-    organizations = administered_organizations(request.user)
-    if not organizations:
-        raise Http404
-    return organizations[0]
-
-
 @require_http_methods(["GET", "POST"])
 def catalogue(request: HttpRequest) -> HttpResponse:
-    organization = _administered_or_404(request)
+    organization = access_working_organization(
+        request.user, roles={Role.ORG_ADMIN}, current=request.current_organization
+    )
     form = StepTypeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -404,7 +406,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def catalogue_toggle(request: HttpRequest, step_type_pk: int) -> HttpResponse:
-    organization = _administered_or_404(request)
+    organization = access_working_organization(
+        request.user, roles={Role.ORG_ADMIN}, current=request.current_organization
+    )
     step_type = access_own_step_type(organization, step_type_pk)
     services.step_type_set_active(
         actor=request.user, step_type=step_type, is_active=not step_type.is_active
@@ -413,6 +417,7 @@ def catalogue_toggle(request: HttpRequest, step_type_pk: int) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    if casework_organizations(request.user):
+    membership = request.current_membership
+    if membership and membership.role in CASEWORK_ROLES:
         return redirect("cases:caseload")
     return render(request, "home.html", {"Role": Role})

@@ -36,14 +36,25 @@ def _base() -> QuerySet[Referral]:
     )
 
 
-def referrals_received(user: User) -> QuerySet[Referral]:
-    return _base().filter(to_organization_id__in=destination_org_ids(user))
+def referrals_received(
+    user: User, *, organization: Organization | None = None
+) -> QuerySet[Referral]:
+    """Referrals to the user's organisations, or to `organization` (the current one)."""
+    org_ids = destination_org_ids(user)
+    if organization is not None:
+        org_ids = [pk for pk in org_ids if pk == organization.pk]
+    return _base().filter(to_organization_id__in=org_ids)
 
 
-def referrals_sent(user: User) -> QuerySet[Referral]:
+def referrals_sent(user: User, *, organization: Organization | None = None) -> QuerySet[Referral]:
+    """Referrals sent from the user's organisations, or from `organization` (the current
+    one), about young people whose full file the user holds."""
+    org_ids = [m.organization_id for m in active_memberships(user)]
+    if organization is not None:
+        org_ids = [pk for pk in org_ids if pk == organization.pk]
     return _base().filter(
         young_person__in=young_people_full_access(user).values("pk"),
-        from_organization_id__in=[m.organization_id for m in active_memberships(user)],
+        from_organization_id__in=org_ids,
     )
 
 

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.enums import OrganizationKind
-from accounts.selectors import administered_organizations, casework_organizations
+from accounts.access import access_working_organization
+from accounts.enums import CASEWORK_ROLES, OrganizationKind, Role
+from accounts.selectors import casework_organizations, organization_for
 from cases.access import access_young_person
 from cases.diagnostics import referral_reasons
 from cases.downloads import document_response
@@ -36,7 +37,7 @@ from referrals.forms import (
 from referrals.models import Referral
 
 
-def _inbox(request: HttpRequest, qs, template_title: str, side: str) -> HttpResponse:
+def _inbox(request: HttpRequest, qs, template_title: str, side: str, organization) -> HttpResponse:
     counts = selectors.status_counts(qs)
     filterset = ReferralFilter(request.GET, queryset=qs)
     rows = selectors.waiting_first(filterset.qs) if filterset.is_valid() else qs.none()
@@ -49,6 +50,7 @@ def _inbox(request: HttpRequest, qs, template_title: str, side: str) -> HttpResp
         {
             "title": template_title,
             "side": side,
+            "organization": organization,
             "filter": filterset,
             "page": page,
             "counts": [(ReferralStatus(s).label, s, n) for s, n in counts.items()],
@@ -60,18 +62,31 @@ def _inbox(request: HttpRequest, qs, template_title: str, side: str) -> HttpResp
 def received(request: HttpRequest) -> HttpResponse:
     if not selectors.destination_org_ids(request.user):
         raise Http404
+    organization = organization_for(
+        request.user, roles=selectors.DESTINATION_ROLES, current=request.current_organization
+    )
     return _inbox(
         request,
-        selectors.referrals_received(request.user),
+        selectors.referrals_received(request.user, organization=organization),
         _("Referrals received"),
         Side.DESTINATION,
+        organization,
     )
 
 
 def sent(request: HttpRequest) -> HttpResponse:
     if not casework_organizations(request.user):
         raise Http404
-    return _inbox(request, selectors.referrals_sent(request.user), _("Referrals sent"), Side.SENDER)
+    organization = organization_for(
+        request.user, roles=CASEWORK_ROLES, current=request.current_organization
+    )
+    return _inbox(
+        request,
+        selectors.referrals_sent(request.user, organization=organization),
+        _("Referrals sent"),
+        Side.SENDER,
+        organization,
+    )
 
 
 def _detail_context(request: HttpRequest, referral: Referral, **forms) -> dict:
@@ -255,16 +270,15 @@ def create(request: HttpRequest, young_person_pk: int) -> HttpResponse:
     return render(request, "referrals/create.html", {"form": form, "yp": young_person})
 
 
-def _administered_org_or_404(request: HttpRequest):
-    organizations = administered_organizations(request.user)
-    if not organizations:
-        raise Http404
-    return organizations[0]
+def _administered_organization(request: HttpRequest):
+    return access_working_organization(
+        request.user, roles={Role.ORG_ADMIN}, current=request.current_organization
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def webhooks(request: HttpRequest) -> HttpResponse:
-    organization = _administered_org_or_404(request)
+    organization = _administered_organization(request)
     form = WebhookEndpointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -287,13 +301,9 @@ def webhooks(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _endpoint_or_404(request: HttpRequest, pk: int):
-    return access_webhook_endpoint(_administered_org_or_404(request), pk)
-
-
 @require_POST
 def webhook_toggle(request: HttpRequest, pk: int) -> HttpResponse:
-    endpoint = _endpoint_or_404(request, pk)
+    endpoint = access_webhook_endpoint(_administered_organization(request), pk)
     webhook_services.endpoint_set_active(
         actor=request.user, endpoint=endpoint, is_active=not endpoint.is_active
     )
@@ -301,7 +311,7 @@ def webhook_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def webhook_deliveries(request: HttpRequest, pk: int) -> HttpResponse:
-    endpoint = _endpoint_or_404(request, pk)
+    endpoint = access_webhook_endpoint(_administered_organization(request), pk)
     page = Paginator(selectors.webhook_deliveries(endpoint), 50).get_page(request.GET.get("page"))
     return render(
         request, "referrals/webhook_deliveries.html", {"endpoint": endpoint, "page": page}

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.enums import CASEWORK_ROLES, Role
 from accounts.models import Membership, Organization, User
-from accounts.selectors import active_memberships, casework_organizations
+from accounts.selectors import active_memberships, organization_for
 from cases.enums import StepStatus
 from cases.models import AccessLog, FollowUp, Step, YoungPerson
 from cases.selectors import caseload
@@ -30,11 +30,14 @@ def supervised_organizations(user: User) -> list[Organization]:
     return [m.organization for m in active_memberships(user) if m.role == Role.SUPERVISOR]
 
 
-def supervised_organization_get(user: User, pk: Any) -> Organization | None:
-    """One organisation `user` supervises; the first one when `pk` is empty."""
+def supervised_organization_get(
+    user: User, pk: Any, *, current: Organization | None = None
+) -> Organization | None:
+    """One organisation `user` supervises; when `pk` is empty, the current organisation if
+    supervised, else the first one."""
     organizations = supervised_organizations(user)
     if pk in (None, ""):
-        return organizations[0] if organizations else None
+        return organization_for(user, roles={Role.SUPERVISOR}, current=current)
     try:
         pk = int(pk)
     except (TypeError, ValueError):
@@ -42,10 +45,10 @@ def supervised_organization_get(user: User, pk: Any) -> Organization | None:
     return next((o for o in organizations if o.pk == pk), None)
 
 
-def import_organization(user: User) -> Organization | None:
-    """Where an import lands: the importer's own casework organisation."""
-    organizations = casework_organizations(user)
-    return organizations[0] if organizations else None
+def import_organization(user: User, *, current: Organization | None = None) -> Organization | None:
+    """Where an import lands: the importer's current organisation if they do casework
+    there, else their first casework organisation."""
+    return organization_for(user, roles=CASEWORK_ROLES, current=current)
 
 
 def reportable_advisors(user: User) -> list[tuple[Organization, list[User]]]:

@@ -8,8 +8,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import require_roles
-from accounts.selectors import casework_organizations, supervised_org_ids
+from accounts.access import access_working_organization, require_roles
+from accounts.enums import CASEWORK_ROLES, Role
+from accounts.selectors import casework_organizations, organization_for
 from cases import selectors as case_selectors
 from cases.access import access_young_person
 from cases.enums import AccessAction
@@ -45,22 +46,29 @@ def index(request: HttpRequest) -> HttpResponse:
     if not (can_casework or can_receive):
         raise Http404
     organizations = selectors.supervised_organizations(user)
+    current = request.current_organization
+    supervised = organization_for(user, roles={Role.SUPERVISOR}, current=current)
     period = selectors.previous_month()
     context = {
         "can_casework": can_casework,
         "can_receive": can_receive,
         "is_supervisor": bool(organizations),
         "advisor_form": AdvisorChoiceForm(advisors_by_org=selectors.reportable_advisors(user)),
-        "organization_form": OrganizationChoiceForm(organizations=organizations),
+        "organization_form": OrganizationChoiceForm(
+            organizations=organizations,
+            initial={"organization": supervised.pk if supervised else None},
+        ),
         "activity_form": ActivityReportForm(
             organizations=organizations,
             initial={
                 "start": period.start,
                 "end": period.end,
-                "organization": organizations[0].pk if organizations else None,
+                "organization": supervised.pk if supervised else None,
             },
         ),
-        "import_organization": selectors.import_organization(user) if can_casework else None,
+        "import_organization": (
+            selectors.import_organization(user, current=current) if can_casework else None
+        ),
     }
     return render(request, "reports/index.html", context)
 
@@ -99,7 +107,7 @@ def caseload_pdf(request: HttpRequest) -> HttpResponse:
     """Own caseload by default; `?advisor=<pk>` or `?scope=organization[&organization=<pk>]`
     for supervisors."""
     user = request.user
-    organizations = require_roles(request.user)
+    require_roles(request.user)
     advisor_pk = request.GET.get("advisor")
     if advisor_pk:
         found = selectors.reportable_advisor_get(user, advisor_pk)
@@ -109,13 +117,17 @@ def caseload_pdf(request: HttpRequest) -> HttpResponse:
         rows = selectors.caseload_report_rows(user, referent=advisor, organization=organization)
         subject, per_organization = advisor.display_name, False
     elif request.GET.get("scope") == "organization":
-        organization = selectors.supervised_organization_get(user, request.GET.get("organization"))
+        organization = selectors.supervised_organization_get(
+            user, request.GET.get("organization"), current=request.current_organization
+        )
         if organization is None:
             raise Http404
         rows = selectors.caseload_report_rows(user, organization=organization)
         subject, per_organization = organization.name, True
     else:
-        organization = organizations[0]
+        organization = organization_for(
+            user, roles=CASEWORK_ROLES, current=request.current_organization
+        )
         rows = selectors.caseload_report_rows(user)
         subject, per_organization = user.display_name, False
     data = pdf.caseload_report_data(
@@ -129,17 +141,21 @@ def caseload_pdf(request: HttpRequest) -> HttpResponse:
 
 
 def activity_pdf(request: HttpRequest) -> HttpResponse:
-    """`?start=&end=&organization=`; without them, last month of the first organisation."""
+    """`?start=&end=&organization=`; without them, last month of the current organisation
+    (or the first supervised one)."""
     organizations = selectors.supervised_organizations(request.user)
     if not organizations:
         raise Http404
-    if selectors.supervised_organization_get(request.user, request.GET.get("organization")) is None:
+    default = selectors.supervised_organization_get(
+        request.user, request.GET.get("organization"), current=request.current_organization
+    )
+    if default is None:
         raise Http404  # another organisation's figures: out of reach, not a form error
     period = selectors.previous_month()
     data = {
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
-        "organization": str(organizations[0].pk),
+        "organization": str(default.pk),
     }
     data.update({k: v for k, v in request.GET.items() if k in data})
     form = ActivityReportForm(data, organizations=organizations)
@@ -164,10 +180,14 @@ def activity_pdf(request: HttpRequest) -> HttpResponse:
 def export_caseload(request: HttpRequest) -> HttpResponse:
     """The caseload list with the same query string as /young-people/."""
     require_roles(request.user)
-    can_see_org = bool(supervised_org_ids(request.user))
+    supervised = organization_for(
+        request.user, roles={Role.SUPERVISOR}, current=request.current_organization
+    )
+    can_see_org = supervised is not None
     scope = "organization" if can_see_org and request.GET.get("scope") == "organization" else "mine"
     filterset = YoungPersonFilter(
-        request.GET, queryset=case_selectors.caseload(request.user, scope=scope)
+        request.GET,
+        queryset=case_selectors.caseload(request.user, scope=scope, organization=supervised),
     )
     if not filterset.is_valid():
         return render(
@@ -190,15 +210,27 @@ def _export_referrals(request: HttpRequest, qs, stem: str) -> HttpResponse:
 def export_referrals_received(request: HttpRequest) -> HttpResponse:
     if not referral_selectors.destination_org_ids(request.user):
         raise Http404
+    organization = organization_for(
+        request.user,
+        roles=referral_selectors.DESTINATION_ROLES,
+        current=request.current_organization,
+    )
     return _export_referrals(
-        request, referral_selectors.referrals_received(request.user), _("referrals received")
+        request,
+        referral_selectors.referrals_received(request.user, organization=organization),
+        _("referrals received"),
     )
 
 
 def export_referrals_sent(request: HttpRequest) -> HttpResponse:
     require_roles(request.user)
+    organization = organization_for(
+        request.user, roles=CASEWORK_ROLES, current=request.current_organization
+    )
     return _export_referrals(
-        request, referral_selectors.referrals_sent(request.user), _("referrals sent")
+        request,
+        referral_selectors.referrals_sent(request.user, organization=organization),
+        _("referrals sent"),
     )
 
 
@@ -215,11 +247,11 @@ def export_access_log(request: HttpRequest, pk: int) -> HttpResponse:
 # dropped once the import is done or cancelled.
 
 
-def _import_organization_or_404(request: HttpRequest):
-    organization = selectors.import_organization(request.user)
-    if organization is None:
-        raise Http404
-    return organization
+def _import_organization(request: HttpRequest):
+    """Where an import lands: the current organisation if the user does casework there."""
+    return access_working_organization(
+        request.user, roles=CASEWORK_ROLES, current=request.current_organization
+    )
 
 
 def _pending(request: HttpRequest, organization) -> dict | None:
@@ -237,7 +269,7 @@ def _parsed(pending: dict) -> spreadsheets.ParsedFile:
 
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
-    organization = _import_organization_or_404(request)
+    organization = _import_organization(request)
     posted = request.method == "POST"
     form = ImportUploadForm(request.POST, request.FILES) if posted else ImportUploadForm()
     if posted and form.is_valid():
@@ -272,7 +304,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def import_mapping(request: HttpRequest) -> HttpResponse:
-    organization = _import_organization_or_404(request)
+    organization = _import_organization(request)
     pending = _pending(request, organization)
     if pending is None:
         return redirect("reports:import_upload")
@@ -320,7 +352,7 @@ def _preview_rows(parsed: spreadsheets.ParsedFile, mapping: dict, report) -> lis
 
 
 def import_preview(request: HttpRequest) -> HttpResponse:
-    organization = _import_organization_or_404(request)
+    organization = _import_organization(request)
     pending = _pending(request, organization)
     if pending is None:
         return redirect("reports:import_upload")
@@ -345,7 +377,7 @@ def import_preview(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def import_run(request: HttpRequest) -> HttpResponse:
-    organization = _import_organization_or_404(request)
+    organization = _import_organization(request)
     pending = _pending(request, organization)
     if pending is None:
         return redirect("reports:import_upload")
@@ -372,7 +404,7 @@ def import_run(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def import_cancel(request: HttpRequest) -> HttpResponse:
-    _import_organization_or_404(request)
+    _import_organization(request)
     request.session.pop(IMPORT_SESSION_KEY, None)
     messages.success(request, _("Import cancelled: nothing was imported."))
     return redirect("reports:import_upload")

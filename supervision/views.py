@@ -14,8 +14,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import access_supervised_organization
+from accounts.enums import Role
 from accounts.models import Organization
-from accounts.selectors import organization_advisors
+from accounts.selectors import organization_advisors, organization_for
 from cases import services as case_services
 from core.exceptions import DomainError
 from core.periods import Period
@@ -39,10 +40,13 @@ def _url(name: str, organization: Organization, query: dict | None = None) -> st
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    organizations = selectors.supervised_organizations(request.user)
-    if not organizations:
+    # The current organisation when supervised there, else the first supervised one.
+    organization = organization_for(
+        request.user, roles={Role.SUPERVISOR}, current=request.current_organization
+    )
+    if organization is None:
         raise Http404
-    return redirect("supervision:dashboard", org_pk=organizations[0].pk)
+    return redirect("supervision:dashboard", org_pk=organization.pk)
 
 
 def _figure_url(organization: Organization, key: str, referent_id: int | None) -> str:

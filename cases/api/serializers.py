@@ -6,6 +6,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.models import Organization
+from accounts.selectors import casework_organizations
 from cases.models import (
     Application,
     DigitalDiagnostic,
@@ -15,6 +17,7 @@ from cases.models import (
     YoungPerson,
 )
 from cases.selectors import file_records, step_types_all, step_types_for, young_people_full_access
+from core.access import MAX_ID
 
 # Moments of casework: a year like 0143 is a typo, and before 1911 Paris time has a
 # seconds offset (+00:09:21) that no ISO 8601 reader accepts back.
@@ -75,6 +78,40 @@ class YoungPersonCreateSerializer(serializers.ModelSerializer):
         write_only=True,
         help_text=_("Create even though a file with the same name and birth date exists."),
     )
+    organization = serializers.IntegerField(
+        required=False,
+        write_only=True,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text=_(
+            "Id of the organisation the file is created in, one where you are an advisor or "
+            "a supervisor. Required when you work in several; defaults to your only one."
+        ),
+    )
+
+    def validate_organization(self, value: int) -> Organization:
+        for organization in casework_organizations(self.context["request"].user):
+            if organization.pk == value:
+                return organization
+        raise serializers.ValidationError(
+            _("You are not an advisor or a supervisor of this organisation.")
+        )
+
+    def validate(self, attrs: dict) -> dict:
+        if "organization" not in attrs:
+            organizations = casework_organizations(self.context["request"].user)
+            if len(organizations) > 1:
+                raise serializers.ValidationError(
+                    {
+                        "organization": _(
+                            "You work in several organisations: give the id of the one "
+                            "the file is created in."
+                        )
+                    }
+                )
+            if len(organizations) == 1:
+                (attrs["organization"],) = organizations  # the only one: nothing to choose
+        return attrs
 
     class Meta:
         model = YoungPerson
@@ -87,6 +124,7 @@ class YoungPersonCreateSerializer(serializers.ModelSerializer):
             "city",
             "situation",
             "confirm_duplicate",
+            "organization",
         ]
 
 

@@ -96,13 +96,15 @@ class YoungPersonViewSet(
     )
     @idempotent
     def create(self, request, *args, **kwargs):
-        organizations = casework_organizations(request.user)
-        if not organizations:
+        if not casework_organizations(request.user):
             raise Http404
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        # An explicit choice when the caller works in several organisations (serializer).
+        organization = data.pop("organization")
         young_person = services.young_person_create(
-            actor=request.user, organization=organizations[0], **serializer.validated_data
+            actor=request.user, organization=organization, **data
         )
         young_person = self.get_queryset().get(pk=young_person.pk)
         return Response(s.YoungPersonSerializer(young_person).data, status=status.HTTP_201_CREATED)
