@@ -1,9 +1,11 @@
-from datetime import timedelta
+"""Web forms. The rules on values are `cases.validators`, shared with the API serializers,
+the CSV import and the services: a form only calls them, so its messages are theirs."""
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases import validators
 from cases.enums import DocumentKind
 from cases.models import Application, DigitalDiagnostic, FollowUp, Step, StepType, YoungPerson
 
@@ -31,11 +33,12 @@ class YoungPersonForm(forms.ModelForm):
 
     def clean_birth_date(self):
         born = self.cleaned_data["birth_date"]
-        today = timezone.localdate()
-        if born > today:
-            raise forms.ValidationError(_("The birth date cannot be in the future."))
-        if born < today.replace(year=today.year - 100):
-            raise forms.ValidationError(_("Check the birth date: it is more than 100 years ago."))
+        existing = self.instance if self.instance.pk else None
+        if existing is None:
+            validators.validate_birth_date(born)
+        elif born != existing.birth_date:
+            # Judged against the day the file was created, as the service does.
+            validators.validate_birth_date(born, on=timezone.localdate(existing.created_at))
         return born
 
 
@@ -100,9 +103,14 @@ class FollowUpForm(forms.ModelForm):
 
     def clean_occurred_at(self):
         occurred_at = self.cleaned_data["occurred_at"]
-        if occurred_at > timezone.now() + timedelta(hours=1):
-            raise forms.ValidationError(_("A follow-up cannot be logged in the future."))
+        validators.validate_follow_up_moment(occurred_at)
         return occurred_at
+
+    def clean_next_appointment(self):
+        next_appointment = self.cleaned_data["next_appointment"]
+        if next_appointment is not None:
+            validators.validate_plausible_moment(next_appointment)
+        return next_appointment
 
     def clean_duration_minutes(self):
         minutes = self.cleaned_data["duration_minutes"]
@@ -136,10 +144,12 @@ class ApplicationForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        # A sent application is dated; today is the sensible default.
-        if cleaned.get("status") not in (None, "draft") and not cleaned.get("applied_on"):
-            cleaned["applied_on"] = timezone.localdate()
-            self.instance.applied_on = cleaned["applied_on"]
+        # The service dates a sent application too; the form must do it before the model's
+        # constraint (a sent application has a date) is checked on the instance.
+        if cleaned.get("status"):
+            cleaned["applied_on"] = validators.applied_on_default(
+                status=cleaned["status"], applied_on=cleaned.get("applied_on")
+            )
         return cleaned
 
 
@@ -164,8 +174,7 @@ class DelegationForm(forms.Form):
 
     def clean_ends_on(self):
         ends_on = self.cleaned_data["ends_on"]
-        if ends_on <= timezone.localdate():
-            raise forms.ValidationError(_("The end date must be in the future."))
+        validators.validate_delegation_end(ends_on)
         return ends_on
 
 

@@ -1,5 +1,12 @@
 """Writes about young people. Views, API, admin and commands call these; nothing else
-calls `.save()` on a cases model."""
+calls `.save()` on a cases model.
+
+Every service that writes a file's record checks its `actor` itself, with the same rule
+as every read (`cases.selectors.young_people_full_access`): whatever calls it — a web
+view, the API, the CSV import, a command — an actor who may not write the file gets
+`NotFound`, exactly as if the file did not exist. The rules on values live in
+`cases.validators`, shared with the forms, the serializers and the import.
+"""
 
 import logging
 from dataclasses import dataclass
@@ -14,10 +21,15 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import CASEWORK_ROLES
 from accounts.models import Organization, User
-from accounts.selectors import casework_org_ids, role_in, supervised_org_ids
+from accounts.selectors import (
+    administered_organizations,
+    casework_org_ids,
+    role_in,
+    supervised_org_ids,
+)
 from cases import diagnostics as rules
-from cases import grants
-from cases.enums import AccessAction, ApplicationStatus, StepStatus
+from cases import grants, validators
+from cases.enums import AccessAction, StepStatus
 from cases.models import (
     AccessLog,
     Application,
@@ -28,12 +40,18 @@ from cases.models import (
     StepType,
     YoungPerson,
 )
-from cases.selectors import duplicates_in_organization, step_types_for
+from cases.selectors import (
+    can_manage_delegations,
+    duplicates_in_organization,
+    step_types_for,
+    young_people_full_access,
+)
 from core.exceptions import (
     ConcurrentModification,
     DuplicateSuspected,
     InvalidDocument,
     NotAllowed,
+    NotFound,
 )
 
 audit = logging.getLogger("relais.audit")
@@ -50,9 +68,30 @@ YOUNG_PERSON_EDITABLE = (
 )
 
 
-def _touch(young_person: YoungPerson) -> None:
+def _touch(young_person_id: int) -> None:
     """Mark the file as changed (for 'updated since' reads) without a lost update."""
-    YoungPerson.objects.filter(pk=young_person.pk).update(updated_at=timezone.now())
+    YoungPerson.objects.filter(pk=young_person_id).update(updated_at=timezone.now())
+
+
+def _full_access_ids(actor: User):
+    return young_people_full_access(actor).values("pk")
+
+
+def _require_full_access(actor: User, young_person: YoungPerson) -> None:
+    """`actor` may write this file (one `exists()` query), else it does not exist."""
+    if not young_people_full_access(actor).filter(pk=young_person.pk).exists():
+        raise NotFound()
+
+
+def _require_record(actor: User, model: type, record, **belongs_to) -> None:
+    """The child record (step, document, application) is in the database, belongs to a
+    file `actor` may write (and to `belongs_to`'s young person when given), else NotFound.
+    Checked against the stored row, not the attributes of the object passed in."""
+    if record.pk is None:
+        raise NotFound()
+    rows = model.objects.filter(pk=record.pk, young_person__in=_full_access_ids(actor))
+    if not rows.filter(**belongs_to).exists():
+        raise NotFound()
 
 
 def access_log_record(
@@ -84,6 +123,7 @@ def young_person_create(
     referent = referent or actor
     if referent != actor and role_in(referent, organization.pk) not in CASEWORK_ROLES:
         raise NotAllowed(_("The referent must be an advisor of the organisation."))
+    validators.enforce("birth_date", validators.validate_birth_date, birth_date)
     if not confirm_duplicate:
         matches = list(
             duplicates_in_organization(
@@ -123,6 +163,16 @@ def young_person_update(
     unknown = set(changes) - set(YOUNG_PERSON_EDITABLE)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
+    _require_full_access(actor, young_person)
+    born = changes.get("birth_date")
+    # An unchanged birth date is not judged again: the age range holds at creation.
+    if born is not None and born != young_person.birth_date:
+        validators.enforce(
+            "birth_date",
+            validators.validate_birth_date,
+            born,
+            on=timezone.localdate(young_person.created_at),
+        )
     for name, value in changes.items():
         setattr(young_person, name, value.strip() if isinstance(value, str) else value)
     young_person.full_clean(exclude=["organization", "referent", "created_by"])
@@ -153,6 +203,7 @@ def diagnostic_record(
     missing = set(DigitalDiagnostic.QUESTION_FIELDS) - set(answers)
     if missing:
         raise ValueError(f"Missing answers: {sorted(missing)}")
+    _require_full_access(actor, young_person)
     diagnostic = DigitalDiagnostic(
         young_person=young_person,
         performed_by=actor,
@@ -162,7 +213,7 @@ def diagnostic_record(
     )
     diagnostic.autonomy_level = rules.autonomy_level(diagnostic)
     diagnostic.save()
-    _touch(young_person)
+    _touch(young_person.pk)
     return diagnostic
 
 
@@ -174,6 +225,7 @@ def steps_add(
     step_types: list[StepType],
     due_date: date | None = None,
 ) -> list[Step]:
+    _require_full_access(actor, young_person)
     allowed = set(step_types_for(young_person.organization_id).values_list("pk", flat=True))
     if any(st.pk not in allowed for st in step_types):
         raise NotAllowed(_("This step is not in your organisation's catalogue."))
@@ -184,7 +236,7 @@ def steps_add(
         if st.pk not in present
     ]
     Step.objects.bulk_create(created)
-    _touch(young_person)
+    _touch(young_person.pk)
     return created
 
 
@@ -194,6 +246,7 @@ def step_update(
 ) -> Step:
     if status not in StepStatus.values:
         raise ValueError(status)
+    _require_record(actor, Step, step)
     fields = ["status", "due_date", "evidence", "updated_at", "completed_at", "completed_by"]
     if status == StepStatus.DONE and step.status != StepStatus.DONE:
         step.completed_at = timezone.now()
@@ -207,7 +260,7 @@ def step_update(
     step.updated_at = timezone.now()
     step.full_clean(exclude=["young_person", "step_type"])
     step.save(update_fields=fields)
-    _touch(step.young_person)
+    _touch(step.young_person_id)
     return step
 
 
@@ -223,6 +276,12 @@ def follow_up_create(
     next_action: str = "",
     next_appointment: datetime | None = None,
 ) -> FollowUp:
+    _require_full_access(actor, young_person)
+    validators.enforce("occurred_at", validators.validate_follow_up_moment, occurred_at)
+    if next_appointment is not None:
+        validators.enforce(
+            "next_appointment", validators.validate_plausible_moment, next_appointment
+        )
     follow_up = FollowUp(
         young_person=young_person,
         author=actor,
@@ -235,7 +294,7 @@ def follow_up_create(
     )
     follow_up.full_clean()
     follow_up.save()
-    _touch(young_person)
+    _touch(young_person.pk)
     return follow_up
 
 
@@ -293,6 +352,7 @@ def _check_document(upload: UploadedFile) -> FileKind:
 def document_upload(
     *, actor: User, young_person: YoungPerson, kind: str, title: str, upload: UploadedFile
 ) -> Document:
+    _require_full_access(actor, young_person)
     file_kind = _check_document(upload)
     original_name = (upload.name or "document")[-255:]
     document = Document(
@@ -314,17 +374,18 @@ def document_upload(
     except Exception:
         document.file.storage.delete(stored_name)
         raise
-    _touch(young_person)
+    _touch(young_person.pk)
     return document
 
 
 @transaction.atomic
 def document_delete(*, actor: User, document: Document) -> None:
+    _require_record(actor, Document, document)
     storage, name = document.file.storage, document.file.name
-    young_person = document.young_person
+    young_person_id = document.young_person_id
     document.delete()
     transaction.on_commit(lambda: storage.delete(name))
-    _touch(young_person)
+    _touch(young_person_id)
 
 
 @transaction.atomic
@@ -337,31 +398,45 @@ def application_save(
 ) -> Application:
     creating = application is None
     if creating:
+        _require_full_access(actor, young_person)
         application = Application(young_person=young_person, created_by=actor)
+    else:
+        _require_record(actor, Application, application, young_person_id=young_person.pk)
     cv = fields.get("cv")
     if cv is not None and cv.young_person_id != young_person.pk:
         raise NotAllowed(_("This document belongs to another file."))
     for name, value in fields.items():
         setattr(application, name, value.strip() if isinstance(value, str) else value)
-    if application.status != ApplicationStatus.DRAFT and application.applied_on is None:
-        application.applied_on = timezone.localdate()
+    application.applied_on = validators.applied_on_default(
+        status=application.status, applied_on=application.applied_on
+    )
     application.updated_at = timezone.now()
     application.full_clean(exclude=["young_person", "created_by"])
     if creating:
         application.save()
     else:
         application.save(update_fields=[*fields, "applied_on", "updated_at"])
-    _touch(young_person)
+    _touch(young_person.pk)
     return application
+
+
+def _require_delegation_manager(actor: User, young_person: YoungPerson) -> None:
+    """The referent or a supervisor of the organisation; a delegate may not pass the file on."""
+    _require_full_access(actor, young_person)
+    if not can_manage_delegations(actor, young_person):
+        raise NotFound()
 
 
 @transaction.atomic
 def delegation_grant(*, actor: User, young_person: YoungPerson, grantee: User, ends_on: date):
-    if ends_on <= timezone.localdate():
-        raise NotAllowed(_("The end date must be in the future."))
-    if grantee == young_person.referent:
+    _require_delegation_manager(actor, young_person)
+    validators.enforce("ends_on", validators.validate_delegation_end, ends_on, error=NotAllowed)
+    if grantee.pk == young_person.referent_id:
         raise NotAllowed(_("The referent already has access to this file."))
-    if role_in(grantee, young_person.organization_id) not in CASEWORK_ROLES:
+    if (
+        not grantee.is_active
+        or role_in(grantee, young_person.organization_id) not in CASEWORK_ROLES
+    ):
         raise NotAllowed(_("Access can only be delegated to an advisor of the organisation."))
     expires_at = timezone.make_aware(datetime(ends_on.year, ends_on.month, ends_on.day, 23, 59, 59))
     grant = grants.grant_delegation(
@@ -378,6 +453,9 @@ def delegation_grant(*, actor: User, young_person: YoungPerson, grantee: User, e
 
 @transaction.atomic
 def delegation_revoke(*, actor: User, young_person: YoungPerson, grantee: User) -> None:
+    _require_delegation_manager(actor, young_person)
+    if not grants.active_delegations(young_person).filter(user=grantee).exists():
+        raise NotFound()
     grants.revoke_delegation(young_person=young_person, user=grantee)
     access_log_record(
         user=actor,
@@ -397,6 +475,8 @@ def step_type_create(
     category: str,
     order: int,
 ) -> StepType:
+    if organization.pk not in {org.pk for org in administered_organizations(actor)}:
+        raise NotAllowed(_("Only an administrator of this organisation can manage its catalogue."))
     step_type = StepType(
         organization=organization,
         code=code,
@@ -415,6 +495,10 @@ def step_type_create(
 
 @transaction.atomic
 def step_type_set_active(*, actor: User, step_type: StepType, is_active: bool) -> StepType:
+    """Only an administrator of the step's organisation; the shared defaults are nobody's."""
+    administered = {org.pk for org in administered_organizations(actor)}
+    if step_type.organization_id is None or step_type.organization_id not in administered:
+        raise NotFound()
     step_type.is_active = is_active
     step_type.save(update_fields=["is_active"])
     return step_type
@@ -433,6 +517,9 @@ def young_people_reassign(
     """
     if not young_people:
         raise NotAllowed(_("Select at least one file to reassign."))
+    validators.enforce(
+        "young_people", validators.validate_reassign_count, len(young_people), error=NotAllowed
+    )
     org_ids = {young_person.organization_id for young_person in young_people}
     if len(org_ids) != 1:
         raise NotAllowed(_("The files to reassign must all belong to the same organisation."))

@@ -12,12 +12,15 @@ from django.utils.translation import gettext as _
 class DomainError(Exception):
     code: ClassVar[str] = "invalid"
     http_status: ClassVar[int] = 400
-    # The request field the error is about, if any (the API reports it per field).
-    field: ClassVar[str | None] = None
+    # The request field the error is about, if any (the API reports it per field). A
+    # subclass may fix it; one error may name its own (a rule checked by a service).
+    field: str | None = None
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        if field is not None:
+            self.field = field
 
     def extra_data(self) -> dict[str, Any]:
         """What the API adds to `detail` and `code` for this error."""

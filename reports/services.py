@@ -17,12 +17,12 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 from accounts.selectors import casework_org_ids, organization_advisors
 from cases import services as case_services
+from cases import validators
 from cases.enums import AccessLevel
 from cases.models import YoungPerson
 from cases.selectors import young_people_reachable
@@ -107,7 +107,8 @@ _FRENCH = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})(?: \d{1,2}:\d{2}
 
 
 def parse_birth_date(text: str) -> date:
-    """YYYY-MM-DD or DD/MM/YYYY (also with - or . between the parts)."""
+    """YYYY-MM-DD or DD/MM/YYYY (also with - or . between the parts), checked by the
+    same rule as the forms and the API (`cases.validators`)."""
     value = text.strip()
     match = _ISO.match(value)
     if match:
@@ -123,11 +124,10 @@ def parse_birth_date(text: str) -> date:
         born = date(year, month, day)
     except ValueError as error:
         raise ValueError(_("This date does not exist.")) from error
-    today = timezone.localdate()
-    if born > today:
-        raise ValueError(_("The birth date cannot be in the future."))
-    if born < today.replace(year=today.year - 100):
-        raise ValueError(_("Check the birth date: it is more than 100 years ago."))
+    try:
+        validators.validate_birth_date(born)
+    except ValidationError as error:
+        raise ValueError(" ".join(error.messages)) from error
     return born
 
 
@@ -398,4 +398,7 @@ def _write(
             )
         return row
     except (DomainError, ValidationError) as error:
-        raise _RowFailed(RowError(row.line, "", _messages(error))) from error
+        # A rule the service enforces names its field: say which column is wrong.
+        field = getattr(error, "field", None)
+        label = str(dict(IMPORT_FIELDS).get(field, "")) if field else ""
+        raise _RowFailed(RowError(row.line, label, _messages(error))) from error

@@ -1,5 +1,7 @@
 """Thresholds, windows and sizes of the supervision pages."""
 
+from cases import validators
+
 # Thresholds of the "no follow-up for N days" columns.
 STALE_DAYS = (30, 60, 90)
 # Window of the "upcoming appointments" column.
@@ -12,5 +14,5 @@ MAX_PERIOD_DAYS = 5 * 366
 
 DRILL_DOWN_PAGE_SIZE = 50
 DELEGATIONS_PAGE_SIZE = 50
-# A bulk reassignment writes one access-log row per file: bounded, so the transaction is.
-REASSIGN_MAX = 2000
+# The bulk reassignment's bound is a rule of the service (cases.validators); shown here.
+REASSIGN_MAX = validators.REASSIGN_MAX

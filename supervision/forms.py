@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from cases import validators
 from core.periods import Period
 from supervision.constants import MAX_PERIOD_DAYS
 from supervision.enums import FUNNEL_STEP_CODES, Metric, ReferralDirection
@@ -159,4 +160,10 @@ class ReassignForm(forms.Form):
             self.add_error(
                 "young_people", _("Select at least one file, or every file of the list.")
             )
+        elif cleaned.get("young_people") is not None and not cleaned.get("all_matching"):
+            # The same bound as the service, which also holds it for "every file of the list".
+            try:
+                validators.validate_reassign_count(len(cleaned["young_people"]))
+            except forms.ValidationError as error:
+                self.add_error(None, error)
         return cleaned

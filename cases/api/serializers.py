@@ -1,6 +1,4 @@
-from datetime import UTC, datetime
-
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -8,6 +6,7 @@ from rest_framework import serializers
 
 from accounts.models import Organization
 from accounts.selectors import casework_organizations
+from cases import validators
 from cases.models import (
     Application,
     DigitalDiagnostic,
@@ -18,13 +17,6 @@ from cases.models import (
 )
 from cases.selectors import file_records, step_types_all, step_types_for, young_people_full_access
 from core.access import MAX_ID
-
-# Moments of casework: a year like 0143 is a typo, and before 1911 Paris time has a
-# seconds offset (+00:09:21) that no ISO 8601 reader accepts back.
-PLAUSIBLE_MOMENT = [
-    MinValueValidator(datetime(2000, 1, 1, tzinfo=UTC)),
-    MaxValueValidator(datetime(2100, 1, 1, tzinfo=UTC)),
-]
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -127,6 +119,10 @@ class YoungPersonCreateSerializer(serializers.ModelSerializer):
             "organization",
         ]
 
+    def validate_birth_date(self, born):
+        validators.validate_birth_date(born)
+        return born
+
 
 class YoungPersonUpdateSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(
@@ -149,6 +145,15 @@ class YoungPersonUpdateSerializer(serializers.ModelSerializer):
             "version",
         ]
         extra_kwargs = {name: {"required": False} for name in fields}
+
+    def validate_birth_date(self, born):
+        # As the service: an unchanged date is not judged again, a new one against the
+        # day the file was created.
+        if self.instance is None:
+            validators.validate_birth_date(born)
+        elif born != self.instance.birth_date:
+            validators.validate_birth_date(born, on=timezone.localdate(self.instance.created_at))
+        return born
 
 
 class DiagnosticSerializer(serializers.ModelSerializer):
@@ -247,8 +252,8 @@ class FollowUpSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "author", "created_at"]
         extra_kwargs = {
             "duration_minutes": {"min_value": 1, "max_value": 600},
-            "occurred_at": {"validators": PLAUSIBLE_MOMENT},
-            "next_appointment": {"validators": PLAUSIBLE_MOMENT},
+            "occurred_at": {"validators": [validators.validate_follow_up_moment]},
+            "next_appointment": {"validators": [validators.validate_plausible_moment]},
         }
 
 

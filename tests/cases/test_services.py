@@ -211,14 +211,14 @@ def test_update_saves_and_increments_the_version(advisor, yp):
     assert yp.phone == "0601020304"
 
 
-def test_update_with_a_stale_version_is_refused_and_changes_nothing(advisor, colleague, yp):
-    # Two people load version 1; the first to save wins.
+def test_update_with_a_stale_version_is_refused_and_changes_nothing(advisor, supervisor, yp):
+    # Two people who may both write the file load version 1; the first to save wins.
     first = YoungPerson.objects.get(pk=yp.pk)
     second = YoungPerson.objects.get(pk=yp.pk)
     services.young_person_update(actor=advisor, young_person=first, version=1, city="Roubaix")
     with pytest.raises(ConcurrentModification) as error:
         services.young_person_update(
-            actor=colleague, young_person=second, version=1, city="Tourcoing", phone="0700000000"
+            actor=supervisor, young_person=second, version=1, city="Tourcoing", phone="0700000000"
         )
     assert "changed by someone else" in error.value.message
     yp.refresh_from_db()
@@ -343,7 +343,7 @@ def test_steps_add_refuses_an_inactive_step_type(org, advisor, yp):
     assert not yp.steps.exists()
 
 
-def test_step_done_stamps_completion_and_reopening_clears_it(advisor, colleague, yp):
+def test_step_done_stamps_completion_and_reopening_clears_it(advisor, supervisor, yp):
     step = StepFactory(young_person=yp)
     services.step_update(
         actor=advisor, step=step, status=StepStatus.DONE, due_date=None, evidence=" adresse créée "
@@ -357,11 +357,11 @@ def test_step_done_stamps_completion_and_reopening_clears_it(advisor, colleague,
     stamped_at = step.completed_at
 
     # Saving a done step again keeps who and when it was completed.
-    services.step_update(actor=colleague, step=step, status=StepStatus.DONE, due_date=None)
+    services.step_update(actor=supervisor, step=step, status=StepStatus.DONE, due_date=None)
     step.refresh_from_db()
     assert (step.completed_at, step.completed_by) == (stamped_at, advisor)
 
-    services.step_update(actor=colleague, step=step, status=StepStatus.IN_PROGRESS, due_date=None)
+    services.step_update(actor=supervisor, step=step, status=StepStatus.IN_PROGRESS, due_date=None)
     step.refresh_from_db()
     assert step.status == StepStatus.IN_PROGRESS
     assert step.completed_at is None

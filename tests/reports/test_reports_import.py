@@ -5,17 +5,19 @@ writes nothing, the all-or-nothing import and the idempotent re-import."""
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.enums import Role
+from cases import validators
 from cases.models import YoungPerson
-from core.exceptions import NotAllowed
+from core.exceptions import DomainError, NotAllowed
 from reports import services, spreadsheets
 from reports.services import CREATE, SKIP, UPDATE, parse_birth_date, young_people_import
 from reports.spreadsheets import ImportFileError, guess_mapping, parse_csv
 from reports.views import IMPORT_SESSION_KEY
-from tests.factories import OrganizationFactory, YoungPersonFactory, member
+from tests.factories import OrganizationFactory, YoungPersonFactory, birth_date_for_age, member
 from tests.reports.report_helpers import make_org
 
 pytestmark = pytest.mark.django_db
@@ -318,6 +320,36 @@ def test_a_failure_while_writing_rolls_everything_back(monkeypatch):
     assert not report.committed
     assert [(e.line, e.message) for e in report.errors] == [(4, "boom")]
     assert _count(world) == before
+
+
+def test_a_rule_the_service_enforces_names_its_column(monkeypatch):
+    """Checked again by the service while writing (defence in depth): the row's error
+    says which column is wrong, and nothing is written."""
+    world = make_org()
+    before = _count(world)
+
+    def refuse(**kwargs):
+        raise DomainError("Refused by the service.", field="birth_date")
+
+    monkeypatch.setattr(services.case_services, "young_person_create", refuse)
+    report = _import(world, GOOD)
+    assert not report.committed
+    assert [(e.line, e.field, e.message) for e in report.errors] == [
+        (2, str(_("Birth date")), "Refused by the service.")
+    ]
+    assert _count(world) == before
+
+
+def test_the_import_refuses_an_age_out_of_range_on_its_line():
+    world = make_org()
+    too_young = birth_date_for_age(10)
+    with pytest.raises(ValidationError) as refused:
+        validators.validate_birth_date(too_young)
+    report = _import(world, GOOD + f"Sam;Lefèvre;{too_young:%d/%m/%Y};;;\r\n")
+    assert not report.committed
+    assert [(e.line, e.field, e.message) for e in report.errors] == [
+        (5, str(_("Birth date")), f"{refused.value.messages[0]} ({too_young:%d/%m/%Y})")
+    ]
 
 
 def test_only_caseworkers_of_the_organisation_import():
