@@ -50,6 +50,7 @@ _TRANSACTION_STATEMENTS = frozenset({"BEGIN", "COMMIT", "ROLLBACK"})
 # Frames that only pass the request or the query along: never an interesting origin.
 _PLUMBING = ("/django/db/", "/django/test/", "/django/core/handlers/", "/django/utils/deprecation")
 SQL_WIDTH = 220
+SHORT_SELECT_LIST = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,12 +124,12 @@ def assert_same_num_queries(
     if len(first) == len(second):
         return
     diff = difflib.unified_diff(
-        [str(query) for query in first.queries],
-        [str(query) for query in second.queries],
+        [line for query in first.queries for line in str(query).splitlines()],
+        [line for query in second.queries for line in str(query).splitlines()],
         fromfile=f"first run ({len(first)} queries)",
         tofile=f"second run ({len(second)} queries)",
         lineterm="",
-        n=1,
+        n=2,
     )
     raise AssertionError(
         f"{label + ': ' if label else ''}{len(first)} queries, then {len(second)}:\n"
@@ -142,18 +143,18 @@ _SAVEPOINT = re.compile(r'^((?:RELEASE |ROLLBACK TO )?SAVEPOINT) +"?[\w]+"?\s*$'
 _QUOTED = re.compile(r"'(?:[^']|'')*'")
 _NUMBER = re.compile(r"(?<![\w\"])-?\d+(?:\.\d+)?(?![\w\"])")
 _PLACEHOLDER = re.compile(r"%s|\?")
-_IN_LIST = re.compile(r"\bIN \((?:\s*(?:%s|\?|'\?'|#|NULL)\s*,?)+\)", re.IGNORECASE)
+_IN_LIST = re.compile(r"\bIN \((?:\s*(?:#|NULL)\s*,?)+\)", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 
 
 def normalize_sql(sql: str) -> str:
-    """Stable across runs: literals and ids become `#`, `IN (…)` lists one `IN (…)`, the
+    """Stable across runs: parameters, literals and ids become `#`, `IN (…)` lists one `IN (…)`, the
     select list `…`, savepoint names go; truncated to `SQL_WIDTH` characters."""
     sql = _SPACES.sub(" ", sql).strip()
     if match := _SAVEPOINT.match(sql):
         return match.group(1)
-    sql = _QUOTED.sub("'?'", sql)
     sql = _PLACEHOLDER.sub("#", sql)
+    sql = _QUOTED.sub("#", sql)
     sql = _NUMBER.sub("#", sql)
     sql = _IN_LIST.sub("IN (…)", sql)
     sql = _elide_select_list(sql)
@@ -164,7 +165,7 @@ def normalize_sql(sql: str) -> str:
 
 def _elide_select_list(sql: str) -> str:
     """`SELECT "a"."id", … (SELECT … FROM …) AS "x" FROM "t" …` → `SELECT … FROM "t" …`:
-    the columns rarely tell which query it is, the table and the WHERE clause do."""
+    a long column list rarely tells which query it is, the table and the WHERE clause do."""
     head = re.match(r"SELECT (DISTINCT )?", sql)
     if not head:
         return sql
@@ -177,6 +178,8 @@ def _elide_select_list(sql: str) -> str:
         elif char == ")":
             depth -= 1
         elif depth == 0 and upper.startswith(" FROM ", i):
+            if i - head.end() <= SHORT_SELECT_LIST:  # `COUNT(*) AS "__count"` says a lot
+                return sql
             return f"{head.group(0)}…{sql[i:]}"
     return sql
 
