@@ -49,6 +49,8 @@ _THIS_FILE = str(Path(__file__).resolve())
 _TRANSACTION_STATEMENTS = frozenset({"BEGIN", "COMMIT", "ROLLBACK"})
 # Frames that only pass the request or the query along: never an interesting origin.
 _PLUMBING = ("/django/db/", "/django/test/", "/django/core/handlers/", "/django/utils/deprecation")
+# The conftest safety nets wrap QuerySet.get: they are on the stack, never the origin.
+_ORM_WRAPPERS = frozenset({"tests/safety_nets.py"})
 SQL_WIDTH = 220
 SHORT_SELECT_LIST = 30
 
@@ -188,7 +190,7 @@ def _elide_select_list(sql: str) -> str:
 
 
 def _origin(frame: FrameType | None) -> str:
-    project = library = template = None
+    project = library = template = test = None
     while frame is not None:
         filename = frame.f_code.co_filename
         if template is None:
@@ -199,21 +201,24 @@ def _origin(frame: FrameType | None) -> str:
             and filename != _THIS_FILE
         ):
             relative = filename.removeprefix(_PROJECT_PREFIX)
-            if relative.startswith("tests/"):
-                # The test itself (or a factory): only an origin when nothing else is.
-                library = library or f"{relative}:{frame.f_code.co_qualname}"
+            if relative in _ORM_WRAPPERS:
+                pass
+            elif relative.startswith("tests/"):
+                # The test itself (or a factory): only an origin when nothing else is, and
+                # whatever calls the test (pytest) is never one.
+                test = test or f"{relative}:{frame.f_code.co_qualname}"
             elif "get_response(" not in linecache.getline(filename, frame.f_lineno):
                 # (A middleware handing the request on is not where a query comes from.)
                 project = f"{relative}:{frame.f_code.co_qualname}"
                 break
-        elif library is None and not any(part in filename for part in _PLUMBING):
+        elif library is None and test is None and not any(p in filename for p in _PLUMBING):
             library = f"{_short_library_path(filename)}:{frame.f_code.co_qualname}"
         frame = frame.f_back
     if project and library and "/django/template/" not in library:
         # e.g. `cases/views.py:caseload via <lib>/django/core/paginator.py:Paginator.count`
         where = f"{project} via {library}"
     else:
-        where = project or library or "?"
+        where = project or library or test or "?"
     return f"{where} (rendering {template})" if template else where
 
 
