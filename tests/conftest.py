@@ -10,6 +10,22 @@ import factory.random
 import pytest
 from django.utils.functional import empty
 
+from tests.safety_nets import ordered_slices, strict_template_variables
+
+
+@pytest.fixture(autouse=True, scope="session")
+def unknown_template_variables_fail() -> None:
+    """A typo in a project template variable fails the test (see tests/safety_nets.py)."""
+    with strict_template_variables():
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def unordered_slices_fail() -> None:
+    """A SELECT with LIMIT/OFFSET and no ORDER BY fails the test (see tests/safety_nets.py)."""
+    with ordered_slices():
+        yield
+
 
 @pytest.fixture(autouse=True)
 def reproducible_factories(request: pytest.FixtureRequest) -> None:

@@ -4,14 +4,18 @@ and pinned, so an N+1 or a new query shows up as a failing number in review."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import Role
 from cases import services
 from cases.models import StepType
+from core.testing import (
+    CapturedQueries,
+    assert_num_queries,
+    assert_same_num_queries,
+    capture_queries,
+)
 from tests.factories import (
     FollowUpFactory,
     OrganizationFactory,
@@ -21,11 +25,11 @@ from tests.factories import (
 )
 
 
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
+def queries_of(client, url: str) -> CapturedQueries:
+    with capture_queries() as queries:
         response = client.get(url)
     assert response.status_code == 200, url
-    return len(ctx.captured_queries)
+    return queries
 
 
 @pytest.fixture
@@ -95,34 +99,34 @@ def _caseload_of(org, n: int):
     ],
 )
 def test_caseload_pages_constant(client, org, url_name, params):
-    counts = []
+    runs = []
     for n in (1, 100):
         advisor = _caseload_of(org, n)
         client.force_login(advisor)
-        counts.append(count_queries(client, reverse(url_name) + params))
-    assert counts[0] == counts[1], counts
+        runs.append(queries_of(client, reverse(url_name) + params))
+    assert_same_num_queries(*runs)
 
 
 def test_caseload_query_count_snapshot(client, org):
     advisor = _caseload_of(org, 30)
     client.force_login(advisor)
     # session, user, memberships, count, page of rows (annotations are subqueries).
-    assert count_queries(client, reverse("cases:caseload")) == 5
+    assert_num_queries(queries_of(client, reverse("cases:caseload")), 5)
 
 
 def test_supervisor_organization_view_constant(client, org):
     supervisor = member(org, Role.SUPERVISOR)
     client.force_login(supervisor)
-    counts = []
+    runs = []
     for n in (1, 100):
         _caseload_of(org, n)
-        counts.append(count_queries(client, reverse("cases:caseload") + "?scope=organization"))
-    assert counts[0] == counts[1], counts
+        runs.append(queries_of(client, reverse("cases:caseload") + "?scope=organization"))
+    assert_same_num_queries(*runs)
 
 
 @pytest.mark.parametrize("url_name", ["cases:detail", "cases:access_log"])
 def test_file_pages_constant(client, org, url_name):
-    counts = []
+    runs = []
     for n in (1, 100):
         young_person = YoungPersonFactory(organization=org)
         _populate_file(young_person, n)
@@ -134,23 +138,23 @@ def test_file_pages_constant(client, org, url_name):
             ends_on=timezone.localdate() + timedelta(days=3),
         )
         client.force_login(young_person.referent)
-        counts.append(count_queries(client, reverse(url_name, args=[young_person.pk])))
-    assert counts[0] == counts[1], counts
+        runs.append(queries_of(client, reverse(url_name, args=[young_person.pk])))
+    assert_same_num_queries(*runs)
 
 
 def test_directory_card_constant(client, org):
     colleague = member(org, Role.ADVISOR)
     client.force_login(colleague)
-    counts = []
+    runs = []
     for n in (1, 100):
         young_person = YoungPersonFactory(organization=org)
         _populate_file(young_person, n)
-        counts.append(count_queries(client, reverse("cases:detail", args=[young_person.pk])))
-    assert counts[0] == counts[1], counts
+        runs.append(queries_of(client, reverse("cases:detail", args=[young_person.pk])))
+    assert_same_num_queries(*runs)
 
 
 def test_delegations_page_constant(client, org):
-    counts = []
+    runs = []
     for n in (1, 30):
         young_person = YoungPersonFactory(organization=org)
         for _ in range(n):
@@ -161,16 +165,16 @@ def test_delegations_page_constant(client, org):
                 ends_on=timezone.localdate() + timedelta(days=3),
             )
         client.force_login(young_person.referent)
-        counts.append(count_queries(client, reverse("cases:delegations", args=[young_person.pk])))
-    assert counts[0] == counts[1], counts
+        runs.append(queries_of(client, reverse("cases:delegations", args=[young_person.pk])))
+    assert_same_num_queries(*runs)
 
 
 def test_members_page_constant(client, org):
     admin = member(org, Role.ORG_ADMIN)
     client.force_login(admin)
-    counts = []
+    runs = []
     for n in (1, 100):
         for _ in range(n):
             member(org, Role.ADVISOR)
-        counts.append(count_queries(client, reverse("accounts:members", args=[org.pk])))
-    assert counts[0] == counts[1], counts
+        runs.append(queries_of(client, reverse("accounts:members", args=[org.pk])))
+    assert_same_num_queries(*runs)

@@ -1,11 +1,10 @@
 """The referral inboxes cost the same number of queries with 1 and with 30 referrals."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.enums import Role
+from core.testing import CapturedQueries, assert_same_num_queries, capture_queries
 from referrals import services
 from referrals.enums import DeclineReason, ReferralStatus
 from tests.factories import OrganizationFactory, YoungPersonFactory, member
@@ -42,13 +41,13 @@ def _world(n: int) -> dict:
     return {"supervisor": supervisor, "sender_supervisor": member(sender_org, Role.SUPERVISOR)}
 
 
-def _count(client, user, url: str) -> tuple[int, int]:
+def _queries(client, user, url: str) -> tuple[CapturedQueries, int]:
     client.force_login(user)
-    with CaptureQueriesContext(connection) as ctx:
+    with capture_queries() as queries:
         response = client.get(url)
     assert response.status_code == 200
     rows = len(response.context["page"].object_list)
-    return len(ctx.captured_queries), rows
+    return queries, rows
 
 
 @pytest.mark.parametrize(
@@ -60,8 +59,8 @@ def test_inbox_queries_do_not_grow_with_rows(client, who, url_name):
     large = _world(30)
     # 25 per page; 10 of the 30 are still waiting.
     for query, large_rows_expected in (("", 25), (f"?status={ReferralStatus.SENT}", 10)):
-        small_count, small_rows = _count(client, small[who], reverse(url_name) + query)
-        large_count, large_rows = _count(client, large[who], reverse(url_name) + query)
+        small_queries, small_rows = _queries(client, small[who], reverse(url_name) + query)
+        large_queries, large_rows = _queries(client, large[who], reverse(url_name) + query)
         assert small_rows == 1, query
         assert large_rows == large_rows_expected, query
-        assert small_count == large_count, (query, small_count, large_count)
+        assert_same_num_queries(small_queries, large_queries, label=query)

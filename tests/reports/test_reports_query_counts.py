@@ -4,13 +4,17 @@ pinned for the caseload report, whose rows are one annotated query."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import Role
 from cases.models import StepType
+from core.testing import (
+    CapturedQueries,
+    assert_num_queries,
+    assert_same_num_queries,
+    capture_queries,
+)
 from tests.factories import (
     FollowUpFactory,
     OrganizationFactory,
@@ -22,13 +26,13 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
+def queries_of(client, url: str) -> CapturedQueries:
+    with capture_queries() as queries:
         response = client.get(url)
         if response.streaming:
             b"".join(response.streaming_content)
     assert response.status_code == 200, url
-    return len(ctx.captured_queries)
+    return queries
 
 
 def _caseload_of(org, advisor, n: int) -> None:
@@ -52,14 +56,14 @@ def _caseload_of(org, advisor, n: int) -> None:
     ],
 )
 def test_caseload_lists_constant(client, url_name, params, role):
-    counts = []
+    runs = []
     for n in (1, 100):
         org = OrganizationFactory()
         user = member(org, role)
         _caseload_of(org, user, n)
         client.force_login(user)
-        counts.append(count_queries(client, reverse(url_name) + params))
-    assert counts[0] == counts[1], counts
+        runs.append(queries_of(client, reverse(url_name) + params))
+    assert_same_num_queries(*runs)
 
 
 def test_caseload_report_query_count_snapshot(client):
@@ -68,11 +72,11 @@ def test_caseload_report_query_count_snapshot(client):
     _caseload_of(org, advisor, 30)
     client.force_login(advisor)
     # session, user, memberships, the rows with every figure as subqueries.
-    assert count_queries(client, reverse("reports:caseload_pdf")) == 4
+    assert_num_queries(queries_of(client, reverse("reports:caseload_pdf")), 4)
 
 
 def test_advisor_caseload_for_a_supervisor_constant(client):
-    counts = []
+    runs = []
     for n in (1, 100):
         org = OrganizationFactory()
         supervisor = member(org, Role.SUPERVISOR)
@@ -80,8 +84,8 @@ def test_advisor_caseload_for_a_supervisor_constant(client):
         _caseload_of(org, advisor, n)
         client.force_login(supervisor)
         url = reverse("reports:caseload_pdf") + f"?advisor={advisor.pk}"
-        counts.append(count_queries(client, url))
-    assert counts[0] == counts[1], counts
+        runs.append(queries_of(client, url))
+    assert_same_num_queries(*runs)
 
 
 @pytest.mark.parametrize(
@@ -89,7 +93,7 @@ def test_advisor_caseload_for_a_supervisor_constant(client):
     ["reports:young_person_summary", "reports:my_pathway", "reports:export_access_log"],
 )
 def test_file_reports_constant(client, url_name):
-    counts = []
+    runs = []
     for n in (1, 100):
         org = OrganizationFactory()
         young_person = YoungPersonFactory(organization=org)
@@ -103,12 +107,12 @@ def test_file_reports_constant(client, url_name):
             viewer = member(org, Role.ADVISOR)
             young_person.access_logs.create(user=viewer, action="view_card")
         client.force_login(young_person.referent)
-        counts.append(count_queries(client, reverse(url_name, args=[young_person.pk])))
-    assert counts[0] == counts[1], counts
+        runs.append(queries_of(client, reverse(url_name, args=[young_person.pk])))
+    assert_same_num_queries(*runs)
 
 
 def test_activity_report_constant(client):
-    counts = []
+    runs = []
     for n in (1, 100):
         org = OrganizationFactory()
         supervisor = member(org, Role.SUPERVISOR)
@@ -116,14 +120,14 @@ def test_activity_report_constant(client):
         client.force_login(supervisor)
         today = timezone.localdate()
         url = reverse("reports:activity_pdf") + f"?start={today - timedelta(days=30)}&end={today}"
-        counts.append(count_queries(client, url))
-    assert counts[0] == counts[1], counts
+        runs.append(queries_of(client, url))
+    assert_same_num_queries(*runs)
 
 
 def test_referral_exports_constant(client):
     from referrals import services as referral_services
 
-    counts = []
+    runs = []
     for n in (1, 30):
         org = OrganizationFactory()
         partner_org = OrganizationFactory(partner=True)
@@ -140,5 +144,5 @@ def test_referral_exports_constant(client):
                 consent_given=True,
             )
         client.force_login(advisor)
-        counts.append(count_queries(client, reverse("reports:export_referrals_sent")))
-    assert counts[0] == counts[1], counts
+        runs.append(queries_of(client, reverse("reports:export_referrals_sent")))
+    assert_same_num_queries(*runs)

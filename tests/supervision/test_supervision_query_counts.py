@@ -4,14 +4,18 @@ the dashboard, so that a per-advisor query shows up as a failing number in revie
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import Membership
 from cases import services
+from core.testing import (
+    CapturedQueries,
+    assert_num_queries,
+    assert_same_num_queries,
+    capture_queries,
+)
 from referrals import services as referral_services
 from tests.factories import (
     FollowUpFactory,
@@ -28,11 +32,11 @@ pytestmark = pytest.mark.django_db
 ROWS_ADDED = (1, 99)
 
 
-def count_queries(client, url: str, data: dict | None = None) -> int:
-    with CaptureQueriesContext(connection) as ctx:
+def queries_of(client, url: str, data: dict | None = None) -> CapturedQueries:
+    with capture_queries() as queries:
         response = client.get(url, data or {})
     assert response.status_code == 200, url
-    return len(ctx.captured_queries)
+    return queries
 
 
 @pytest.fixture
@@ -92,12 +96,12 @@ def test_dashboard_constant_in_the_number_of_advisors(client, org, supervisor):
     emmaus = OrganizationFactory(emmaus=True)
     client.force_login(supervisor)
     url = reverse("supervision:dashboard", args=[org.pk])
-    counts = []
+    runs = []
     for extra in ROWS_ADDED:
         for index in range(extra):
             _advisor_with_a_busy_file(org, emmaus, index)
-        counts.append(count_queries(client, url))
-    assert counts[0] == counts[1], counts
+        runs.append(queries_of(client, url))
+    assert_same_num_queries(*runs)
 
 
 def test_dashboard_query_count_snapshot(client, org, supervisor):
@@ -107,7 +111,7 @@ def test_dashboard_query_count_snapshot(client, org, supervisor):
     client.force_login(supervisor)
     # session, user, memberships; advisors, files, follow-ups, overdue steps, referrals
     # sent (per referent); referrals received; funnel steps, hired.
-    assert count_queries(client, reverse("supervision:dashboard", args=[org.pk])) == 11
+    assert_num_queries(queries_of(client, reverse("supervision:dashboard", args=[org.pk])), 11)
 
 
 @pytest.mark.parametrize(
@@ -127,28 +131,28 @@ def test_young_people_list_constant(client, org, supervisor, query):
     url = reverse("supervision:young_people", args=[org.pk])
     advisor = member(org, Role.ADVISOR)
     query = {k: (advisor.pk if v == "ADVISOR" else v) for k, v in query.items()}
-    counts = []
+    runs = []
     for extra in ROWS_ADDED:
         for _ in range(extra):
             _busy_file(org, advisor)
-        counts.append(count_queries(client, url, query))
-    assert counts[0] == counts[1], counts
+        runs.append(queries_of(client, url, query))
+    assert_same_num_queries(*runs)
 
 
 def test_reassign_error_page_constant(client, org, supervisor):
     advisor = member(org, Role.ADVISOR)
     client.force_login(supervisor)
-    counts = []
+    runs = []
     for n in (1, 100):
         ids = [YoungPersonFactory(organization=org, referent=advisor).pk for _ in range(n)]
-        with CaptureQueriesContext(connection) as ctx:
+        with capture_queries() as queries:
             response = client.post(
                 reverse("supervision:reassign", args=[org.pk]),
                 {"young_people": [*ids, 999_999], "new_referent": supervisor.pk},
             )
         assert response.status_code == 400
-        counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1], counts
+        runs.append(queries)
+    assert_same_num_queries(*runs)
 
 
 @pytest.mark.parametrize("direction", ["sent", "received"])
@@ -157,25 +161,25 @@ def test_referrals_list_constant(client, org, supervisor, direction):
     sender = member(other, Role.ADVISOR)
     advisors = [member(org, Role.ADVISOR) for _ in range(3)]
     client.force_login(supervisor)
-    counts = []
+    runs = []
     for extra in ROWS_ADDED:
         for index in range(extra):
             if direction == "sent":
                 _refer(YoungPersonFactory(organization=org, referent=advisors[index % 3]), other)
             else:
                 _refer(YoungPersonFactory(organization=other, referent=sender), org)
-        counts.append(
-            count_queries(
+        runs.append(
+            queries_of(
                 client, reverse("supervision:referrals", args=[org.pk]), {"direction": direction}
             )
         )
-    assert counts[0] == counts[1], counts
+    assert_same_num_queries(*runs)
 
 
 def test_delegations_page_constant(client, org, supervisor):
     client.force_login(supervisor)
     until = timezone.localdate() + timedelta(days=5)
-    counts = []
+    runs = []
     for extra in ROWS_ADDED:
         for _ in range(extra):
             young_person = YoungPersonFactory(organization=org)
@@ -185,5 +189,5 @@ def test_delegations_page_constant(client, org, supervisor):
                 grantee=member(org, Role.ADVISOR),
                 ends_on=until,
             )
-        counts.append(count_queries(client, reverse("supervision:delegations", args=[org.pk])))
-    assert counts[0] == counts[1], counts
+        runs.append(queries_of(client, reverse("supervision:delegations", args=[org.pk])))
+    assert_same_num_queries(*runs)
