@@ -2,7 +2,7 @@
 calls `.save()` on a cases model.
 
 Every service that writes a file's record checks its `actor` itself, with the same rule
-as every read (`cases.selectors.young_people_full_access`): whatever calls it — a web
+as every read (`cases.querysets`): whatever calls it — a web
 view, the API, the CSV import, a command — an actor who may not write the file gets
 `NotFound`, exactly as if the file did not exist. The rules on values live in
 `cases.validators`, shared with the forms, the serializers and the import.
@@ -33,6 +33,7 @@ from cases.enums import AccessAction, StepStatus
 from cases.models import (
     AccessLog,
     Application,
+    CaseRecord,
     DigitalDiagnostic,
     Document,
     FollowUp,
@@ -44,7 +45,6 @@ from cases.selectors import (
     can_manage_delegations,
     duplicates_in_organization,
     step_types_for,
-    young_people_full_access,
 )
 from core.exceptions import (
     ConcurrentModification,
@@ -73,23 +73,19 @@ def _touch(young_person_id: int) -> None:
     YoungPerson.objects.filter(pk=young_person_id).update(updated_at=timezone.now())
 
 
-def _full_access_ids(actor: User):
-    return young_people_full_access(actor).values("pk")
-
-
 def _require_full_access(actor: User, young_person: YoungPerson) -> None:
     """`actor` may write this file (one `exists()` query), else it does not exist."""
-    if not young_people_full_access(actor).filter(pk=young_person.pk).exists():
+    if not YoungPerson.objects.full_access(actor).filter(pk=young_person.pk).exists():
         raise NotFound()
 
 
-def _require_record(actor: User, model: type, record, **belongs_to) -> None:
+def _require_record(actor: User, model: type[CaseRecord], record, **belongs_to) -> None:
     """The child record (step, document, application) is in the database, belongs to a
     file `actor` may write (and to `belongs_to`'s young person when given), else NotFound.
     Checked against the stored row, not the attributes of the object passed in."""
     if record.pk is None:
         raise NotFound()
-    rows = model.objects.filter(pk=record.pk, young_person__in=_full_access_ids(actor))
+    rows = model.objects.for_user(actor).filter(pk=record.pk)
     if not rows.filter(**belongs_to).exists():
         raise NotFound()
 

@@ -236,12 +236,6 @@ def reassign(request: HttpRequest, org_pk: int) -> HttpResponse:
                     )
                     % {"before": expected, "now": len(young_people)},
                 )
-        if len(young_people) > REASSIGN_MAX:
-            form.add_error(
-                None,
-                _("Reassign at most %(max)d files at once; nothing was reassigned.")
-                % {"max": REASSIGN_MAX},
-            )
     if form.is_valid():
         new_referent = form.cleaned_data["new_referent"]
         try:

@@ -278,11 +278,6 @@ class FollowUpViewSet(
         data = dict(serializer.validated_data)
         # Optional, like the model's default: a follow-up logged as it happens.
         data.setdefault("occurred_at", timezone.now())
-        if data["occurred_at"] > timezone.now() + timezone.timedelta(hours=1):
-            return Response(
-                {"occurred_at": ["A follow-up cannot be logged in the future."]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
         follow_up = services.follow_up_create(actor=request.user, **data)
         return Response(self.get_serializer(follow_up).data, status=status.HTTP_201_CREATED)
 
