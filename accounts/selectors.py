@@ -101,11 +101,20 @@ def organization_members(organization: Organization) -> QuerySet[Membership]:
     )
 
 
-def organization_advisors(organization_id: int) -> QuerySet[User]:
-    """Colleagues who can hold or be delegated a file in this organisation."""
+def organization_members_in_roles(
+    organization_id: int, roles: frozenset[str] | set[str]
+) -> QuerySet[User]:
+    """Active users holding one of `roles` in this organisation (an active membership)."""
     return User.objects.filter(
         is_active=True,
         memberships__organization_id=organization_id,
         memberships__is_active=True,
-        memberships__role__in=CASEWORK_ROLES,
-    ).order_by("last_name", "first_name")
+        memberships__role__in=roles,
+    )
+
+
+def organization_advisors(organization_id: int) -> QuerySet[User]:
+    """Colleagues who can hold or be delegated a file in this organisation."""
+    return organization_members_in_roles(organization_id, CASEWORK_ROLES).order_by(
+        "last_name", "first_name"
+    )

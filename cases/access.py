@@ -46,40 +46,31 @@ def access_delegations(user: User, pk: Any) -> YoungPerson:
     return young_person
 
 
-def access_step(user: User, pk: Any, *, young_person_pk: Any) -> Step:
-    step = (
-        Step.objects.for_user(user)
-        .select_related("step_type", "young_person")
+def _record[R: Step | Application | Document](
+    model: type[R], user: User, pk: Any, young_person_pk: Any, related: tuple[str, ...]
+) -> R:
+    """A child record of a file, found through its young person (`for_user`)."""
+    record = (
+        model.objects.for_user(user)
+        .select_related(*related)
         .filter(pk=as_pk(pk), young_person_id=as_pk(young_person_pk))
         .first()
     )
-    if step is None:
+    if record is None:
         raise NotFound
-    return step
+    return record
+
+
+def access_step(user: User, pk: Any, *, young_person_pk: Any) -> Step:
+    return _record(Step, user, pk, young_person_pk, ("step_type", "young_person"))
 
 
 def access_application(user: User, pk: Any, *, young_person_pk: Any) -> Application:
-    application = (
-        Application.objects.for_user(user)
-        .select_related("young_person", "cv")
-        .filter(pk=as_pk(pk), young_person_id=as_pk(young_person_pk))
-        .first()
-    )
-    if application is None:
-        raise NotFound
-    return application
+    return _record(Application, user, pk, young_person_pk, ("young_person", "cv"))
 
 
 def access_document(user: User, pk: Any, *, young_person_pk: Any) -> Document:
-    document = (
-        Document.objects.for_user(user)
-        .select_related("young_person")
-        .filter(pk=as_pk(pk), young_person_id=as_pk(young_person_pk))
-        .first()
-    )
-    if document is None:
-        raise NotFound
-    return document
+    return _record(Document, user, pk, young_person_pk, ("young_person",))
 
 
 def access_own_step_type(organization: Organization, pk: Any) -> StepType:

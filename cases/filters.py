@@ -1,17 +1,23 @@
 """Filters (django-filter) of the caseload and of the lists of a file's records, shared
 by the web lists and the API."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.enums import Role
+from accounts.models import Organization
+from accounts.selectors import organization_for
 from cases.enums import StepStatus, YoungPersonStatus
 from cases.models import Application, DigitalDiagnostic, Document, FollowUp, Step, YoungPerson
 from cases.selectors import (
+    caseload,
     young_people_followed_since,
     young_people_with_overdue_steps,
     young_people_with_step_status,
@@ -109,6 +115,28 @@ class YoungPersonFilter(django_filters.FilterSet):
         else:
             qs = qs.order_by(*qs.query.order_by, "pk")
         return qs
+
+
+@dataclass(frozen=True)
+class CaseloadQuery:
+    """The caseload as its query string asks for it: the list page and its CSV export."""
+
+    filterset: YoungPersonFilter
+    scope: str  # "mine", or "organization" for a supervisor who asks for it
+    supervised: Organization | None  # the current organisation, when the user supervises it
+
+
+def caseload_query(request: HttpRequest) -> CaseloadQuery:
+    supervised = organization_for(
+        request.user, roles={Role.SUPERVISOR}, current=request.current_organization
+    )
+    asked = request.GET.get("scope") == "organization"
+    scope = "organization" if supervised is not None and asked else "mine"
+    filterset = YoungPersonFilter(
+        request.GET,
+        queryset=caseload(request.user, scope=scope, organization=supervised),
+    )
+    return CaseloadQuery(filterset=filterset, scope=scope, supervised=supervised)
 
 
 class CaseRecordFilter(django_filters.FilterSet):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import validators
 from cases.enums import DocumentKind
 from cases.models import Application, DigitalDiagnostic, FollowUp, Step, StepType, YoungPerson
+from cases.services import APPLICATION_EDITABLE, FOLLOW_UP_WRITTEN
 
 
 class DateInput(forms.DateInput):
@@ -87,14 +88,7 @@ class StepForm(forms.ModelForm):
 class FollowUpForm(forms.ModelForm):
     class Meta:
         model = FollowUp
-        fields = [
-            "occurred_at",
-            "channel",
-            "duration_minutes",
-            "notes",
-            "next_action",
-            "next_appointment",
-        ]
+        fields = list(FOLLOW_UP_WRITTEN)
         widgets = {
             "occurred_at": DateTimeInput(),
             "next_appointment": DateTimeInput(),
@@ -122,16 +116,7 @@ class FollowUpForm(forms.ModelForm):
 class ApplicationForm(forms.ModelForm):
     class Meta:
         model = Application
-        fields = [
-            "employer",
-            "position",
-            "source",
-            "status",
-            "applied_on",
-            "response_on",
-            "cv",
-            "notes",
-        ]
+        fields = list(APPLICATION_EDITABLE)
         widgets = {
             "applied_on": DateInput(),
             "response_on": DateInput(),

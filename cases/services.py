@@ -56,7 +56,9 @@ from core.exceptions import (
 
 audit = logging.getLogger("relais.audit")
 
-YOUNG_PERSON_EDITABLE = (
+# What an advisor writes on a file and on an application: the service, the forms, the API
+# serializers and the import name the same fields.
+YOUNG_PERSON_IDENTITY = (
     "first_name",
     "last_name",
     "birth_date",
@@ -64,7 +66,25 @@ YOUNG_PERSON_EDITABLE = (
     "phone",
     "city",
     "situation",
+)
+YOUNG_PERSON_EDITABLE = (*YOUNG_PERSON_IDENTITY, "status")
+FOLLOW_UP_WRITTEN = (
+    "occurred_at",
+    "channel",
+    "duration_minutes",
+    "notes",
+    "next_action",
+    "next_appointment",
+)
+APPLICATION_EDITABLE = (
+    "employer",
+    "position",
+    "source",
     "status",
+    "applied_on",
+    "response_on",
+    "cv",
+    "notes",
 )
 
 

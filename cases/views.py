@@ -30,7 +30,7 @@ from cases.access import (
 )
 from cases.downloads import document_response
 from cases.enums import AccessAction, AccessLevel
-from cases.filters import YoungPersonFilter
+from cases.filters import caseload_query
 from cases.forms import (
     ApplicationForm,
     DelegationForm,
@@ -46,6 +46,7 @@ from cases.forms import (
 from cases.models import Application, YoungPerson
 from core.access import as_pk
 from core.exceptions import DomainError, DuplicateSuspected, NotFound
+from core.pagination import querystring_without_page
 
 
 def _file_url(young_person: YoungPerson) -> str:
@@ -55,32 +56,20 @@ def _file_url(young_person: YoungPerson) -> str:
 def caseload(request: HttpRequest) -> HttpResponse:
     if not casework_organizations(request.user):
         raise Http404
-    supervised = organization_for(
-        request.user, roles={Role.SUPERVISOR}, current=request.current_organization
-    )
-    can_see_org = supervised is not None
-    scope = "organization" if can_see_org and request.GET.get("scope") == "organization" else "mine"
-    filterset = YoungPersonFilter(
-        request.GET,
-        queryset=selectors.caseload(request.user, scope=scope, organization=supervised),
-    )
-    if not filterset.is_valid():
-        rows = selectors.caseload(request.user, scope=scope, organization=supervised).none()
-    else:
-        rows = filterset.qs
+    query = caseload_query(request)
+    filterset = query.filterset
+    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = Paginator(rows, settings.CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "cases/caseload.html",
         {
             "filter": filterset,
             "page": page,
-            "scope": scope,
-            "can_see_org": can_see_org,
-            "supervised_organization": supervised,
-            "querystring": query.urlencode(),
+            "scope": query.scope,
+            "can_see_org": query.supervised is not None,
+            "supervised_organization": query.supervised,
+            "querystring": querystring_without_page(request),
         },
     )
 

@@ -148,12 +148,16 @@ def local(value: datetime) -> datetime:
     return timezone.localtime(value) if timezone.is_aware(value) else value
 
 
-def fmt_date(value: date | datetime | None) -> str:
+def _fmt_day(value: date | datetime | None, format_name: str) -> str:
     if value is None:
         return DASH
     if isinstance(value, datetime):
         value = local(value)
-    return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return formats.date_format(value, format_name)
+
+
+def fmt_date(value: date | datetime | None) -> str:
+    return _fmt_day(value, "SHORT_DATE_FORMAT")
 
 
 def fmt_datetime(value: datetime | None) -> str:
@@ -164,11 +168,7 @@ def fmt_datetime(value: datetime | None) -> str:
 
 def fmt_long_date(value: date | datetime | None) -> str:
     """ "mardi 3 mars 2026": for the young person, words rather than digits."""
-    if value is None:
-        return DASH
-    if isinstance(value, datetime):
-        value = local(value)
-    return formats.date_format(value, "l j F Y")
+    return _fmt_day(value, "l j F Y")
 
 
 def fmt_day(value: date | None) -> str:
@@ -299,6 +299,11 @@ def data_table(
     commands += [("ALIGN", (col, 1), (col, -1), "RIGHT") for col in right_align]
     table.setStyle(TableStyle(commands))
     return table
+
+
+def section(title: object, body: Flowable | None, *, empty: object) -> list[Flowable]:
+    """A titled part of a report: its content, or one line saying there is none."""
+    return [heading(title), body if body is not None else para(empty)]
 
 
 def generated_line(generated_at: datetime, generated_by: str) -> str:

@@ -14,6 +14,7 @@ from django.utils import translation
 
 from accounts.enums import Role
 from accounts.models import User
+from referrals import selectors
 from referrals.enums import ReferralStatus, Side
 from referrals.models import Referral
 from referrals.workflow import Transition
@@ -46,18 +47,7 @@ def _sender_recipients(referral: Referral) -> list[str]:
 def send_referral_email(referral_id: int, kind: str, audience: str = "") -> int:
     """`kind`: NEW, REMINDER or the status a transition reached; `audience`: a Side (empty
     in tasks queued before it existed: the destination for NEW and REMINDER)."""
-    referral = (
-        Referral.objects.select_related(
-            "young_person",
-            "young_person__referent",
-            "from_organization",
-            "to_organization",
-            "sent_by",
-            "handler",
-        )
-        .filter(pk=referral_id)
-        .first()
-    )
+    referral = selectors.referral_with_parties(referral_id)
     if referral is None:
         return 0
     if not audience:

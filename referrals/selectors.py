@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
-from accounts.enums import Role
+from accounts.enums import CASEWORK_ROLES, Role
 from accounts.models import Organization, User
-from accounts.selectors import active_memberships
+from accounts.selectors import active_memberships, organization_for, organization_members_in_roles
 from cases.models import YoungPerson
 from cases.selectors import duplicates_in_organization, young_people_full_access
 from referrals import grants
-from referrals.enums import ReferralStatus, SharedSection
+from referrals.enums import ReferralStatus, SharedSection, Side
 from referrals.models import Referral, WebhookDelivery, WebhookEndpoint
 from referrals.workflow import AWAITING_ANSWER, OPEN_STATUSES, SHARING_STATUSES
 
@@ -34,6 +34,12 @@ def _base() -> QuerySet[Referral]:
         "sent_by",
         "handler",
     )
+
+
+def referral_with_parties(pk: int) -> Referral | None:
+    """One referral with everyone it names, for a task that writes about it (no user's
+    scope: the task acts for Relais itself)."""
+    return _base().filter(pk=pk).first()
 
 
 def referrals_received(
@@ -56,6 +62,18 @@ def referrals_sent(user: User, *, organization: Organization | None = None) -> Q
         young_person__in=young_people_full_access(user).values("pk"),
         from_organization_id__in=org_ids,
     )
+
+
+def referrals_of_side(
+    user: User, *, side: str, current: Organization | None
+) -> tuple[Organization | None, QuerySet[Referral]]:
+    """One inbox (the web page and its CSV export): the organisation it works in, the
+    current one where the user holds a role of that side, and the referrals it lists."""
+    if side == Side.DESTINATION:
+        organization = organization_for(user, roles=DESTINATION_ROLES, current=current)
+        return organization, referrals_received(user, organization=organization)
+    organization = organization_for(user, roles=CASEWORK_ROLES, current=current)
+    return organization, referrals_sent(user, organization=organization)
 
 
 def referrals_visible(user: User) -> QuerySet[Referral]:
@@ -101,21 +119,13 @@ def can_see_shared_file(user: User, referral: Referral) -> bool:
 
 
 def destination_supervisors(organization_id: int) -> QuerySet[User]:
-    return User.objects.filter(
-        is_active=True,
-        memberships__organization_id=organization_id,
-        memberships__is_active=True,
-        memberships__role=Role.SUPERVISOR,
-    )
+    return organization_members_in_roles(organization_id, {Role.SUPERVISOR})
 
 
 def destination_handlers(organization_id: int) -> QuerySet[User]:
-    return User.objects.filter(
-        is_active=True,
-        memberships__organization_id=organization_id,
-        memberships__is_active=True,
-        memberships__role__in=DESTINATION_ROLES,
-    ).order_by("last_name", "first_name")
+    return organization_members_in_roles(organization_id, DESTINATION_ROLES).order_by(
+        "last_name", "first_name"
+    )
 
 
 def destination_organizations(exclude_id: int) -> QuerySet[Organization]:

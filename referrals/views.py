@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import access_working_organization
-from accounts.enums import CASEWORK_ROLES, OrganizationKind, Role
-from accounts.selectors import casework_organizations, organization_for
+from accounts.enums import OrganizationKind, Role
+from accounts.selectors import casework_organizations
 from cases.access import access_young_person
 from cases.diagnostics import referral_reasons
 from cases.downloads import document_response
 from core.exceptions import DomainError
+from core.pagination import querystring_without_page
 from referrals import pdf, selectors, services, workflow
 from referrals import webhooks as webhook_services
 from referrals.access import (
@@ -37,24 +38,25 @@ from referrals.forms import (
 from referrals.models import Referral
 
 
-def _inbox(request: HttpRequest, qs, template_title: str, side: str, organization) -> HttpResponse:
+def _inbox(request: HttpRequest, side: str, title: str) -> HttpResponse:
+    organization, qs = selectors.referrals_of_side(
+        request.user, side=side, current=request.current_organization
+    )
     counts = selectors.status_counts(qs)
     filterset = ReferralFilter(request.GET, queryset=qs)
     rows = selectors.waiting_first(filterset.qs) if filterset.is_valid() else qs.none()
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "referrals/inbox.html",
         {
-            "title": template_title,
+            "title": title,
             "side": side,
             "organization": organization,
             "filter": filterset,
             "page": page,
             "counts": [(ReferralStatus(s).label, s, n) for s, n in counts.items()],
-            "querystring": query.urlencode(),
+            "querystring": querystring_without_page(request),
         },
     )
 
@@ -62,31 +64,13 @@ def _inbox(request: HttpRequest, qs, template_title: str, side: str, organizatio
 def received(request: HttpRequest) -> HttpResponse:
     if not selectors.destination_org_ids(request.user):
         raise Http404
-    organization = organization_for(
-        request.user, roles=selectors.DESTINATION_ROLES, current=request.current_organization
-    )
-    return _inbox(
-        request,
-        selectors.referrals_received(request.user, organization=organization),
-        _("Referrals received"),
-        Side.DESTINATION,
-        organization,
-    )
+    return _inbox(request, Side.DESTINATION, _("Referrals received"))
 
 
 def sent(request: HttpRequest) -> HttpResponse:
     if not casework_organizations(request.user):
         raise Http404
-    organization = organization_for(
-        request.user, roles=CASEWORK_ROLES, current=request.current_organization
-    )
-    return _inbox(
-        request,
-        selectors.referrals_sent(request.user, organization=organization),
-        _("Referrals sent"),
-        Side.SENDER,
-        organization,
-    )
+    return _inbox(request, Side.SENDER, _("Referrals sent"))
 
 
 def _detail_context(request: HttpRequest, referral: Referral, **forms) -> dict:

@@ -11,13 +11,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import access_working_organization, require_roles
 from accounts.enums import CASEWORK_ROLES, Role
 from accounts.selectors import casework_organizations, organization_for
-from cases import selectors as case_selectors
 from cases.access import access_young_person
 from cases.enums import AccessAction
-from cases.filters import YoungPersonFilter
+from cases.filters import caseload_query
 from cases.services import access_log_record
 from core.periods import Period
 from referrals import selectors as referral_selectors
+from referrals.enums import Side
 from referrals.filters import ReferralFilter
 from reports import exports, pdf, selectors, services, spreadsheets
 from reports.forms import (
@@ -76,31 +76,37 @@ def index(request: HttpRequest) -> HttpResponse:
 # --- PDFs --------------------------------------------------------------------------------
 
 
-def young_person_summary(request: HttpRequest, pk: int) -> HttpResponse:
+def _file_pdf(request: HttpRequest, pk: int, detail: str, stem: str, render_for) -> HttpResponse:
+    """A PDF of one file. The look is logged before the PDF is built: the young person's
+    own copy lists it too."""
     young_person = access_young_person(request.user, pk)
     access_log_record(
         user=request.user,
         young_person=young_person,
         action=AccessAction.VIEW_FILE,
-        detail=_("PDF: file summary"),
+        detail=detail,
     )
-    data = pdf.file_summary_data(young_person, generated_by=request.user)
-    stem = _("file summary")
-    return _pdf_response(pdf.render_file_summary(data), f"{stem}-{young_person.pk}")
+    return _pdf_response(render_for(young_person), f"{stem}-{young_person.pk}")
+
+
+def young_person_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    return _file_pdf(
+        request,
+        pk,
+        _("PDF: file summary"),
+        _("file summary"),
+        lambda yp: pdf.render_file_summary(pdf.file_summary_data(yp, generated_by=request.user)),
+    )
 
 
 def my_pathway(request: HttpRequest, pk: int) -> HttpResponse:
-    young_person = access_young_person(request.user, pk)
-    # Logged first: the young person's own copy lists this look too.
-    access_log_record(
-        user=request.user,
-        young_person=young_person,
-        action=AccessAction.VIEW_FILE,
-        detail=_("PDF: my pathway"),
+    return _file_pdf(
+        request,
+        pk,
+        _("PDF: my pathway"),
+        _("my pathway"),
+        lambda yp: pdf.render_my_pathway(pdf.my_pathway_data(yp)),
     )
-    data = pdf.my_pathway_data(young_person)
-    stem = _("my pathway")
-    return _pdf_response(pdf.render_my_pathway(data), f"{stem}-{young_person.pk}")
 
 
 def caseload_pdf(request: HttpRequest) -> HttpResponse:
@@ -180,15 +186,7 @@ def activity_pdf(request: HttpRequest) -> HttpResponse:
 def export_caseload(request: HttpRequest) -> HttpResponse:
     """The caseload list with the same query string as /young-people/."""
     require_roles(request.user)
-    supervised = organization_for(
-        request.user, roles={Role.SUPERVISOR}, current=request.current_organization
-    )
-    can_see_org = supervised is not None
-    scope = "organization" if can_see_org and request.GET.get("scope") == "organization" else "mine"
-    filterset = YoungPersonFilter(
-        request.GET,
-        queryset=case_selectors.caseload(request.user, scope=scope, organization=supervised),
-    )
+    filterset = caseload_query(request).filterset
     if not filterset.is_valid():
         return render(
             request, "reports/export_error.html", {"errors": filterset.errors}, status=400
@@ -197,7 +195,10 @@ def export_caseload(request: HttpRequest) -> HttpResponse:
     return exports.csv_response(_("caseload"), exports.CASELOAD_COLUMNS, rows)
 
 
-def _export_referrals(request: HttpRequest, qs, stem: str) -> HttpResponse:
+def _export_referrals(request: HttpRequest, side: str, stem: str) -> HttpResponse:
+    _organization, qs = referral_selectors.referrals_of_side(
+        request.user, side=side, current=request.current_organization
+    )
     filterset = ReferralFilter(request.GET, queryset=qs)
     if not filterset.is_valid():
         return render(
@@ -210,28 +211,12 @@ def _export_referrals(request: HttpRequest, qs, stem: str) -> HttpResponse:
 def export_referrals_received(request: HttpRequest) -> HttpResponse:
     if not referral_selectors.destination_org_ids(request.user):
         raise Http404
-    organization = organization_for(
-        request.user,
-        roles=referral_selectors.DESTINATION_ROLES,
-        current=request.current_organization,
-    )
-    return _export_referrals(
-        request,
-        referral_selectors.referrals_received(request.user, organization=organization),
-        _("referrals received"),
-    )
+    return _export_referrals(request, Side.DESTINATION, _("referrals received"))
 
 
 def export_referrals_sent(request: HttpRequest) -> HttpResponse:
     require_roles(request.user)
-    organization = organization_for(
-        request.user, roles=CASEWORK_ROLES, current=request.current_organization
-    )
-    return _export_referrals(
-        request,
-        referral_selectors.referrals_sent(request.user, organization=organization),
-        _("referrals sent"),
-    )
+    return _export_referrals(request, Side.SENDER, _("referrals sent"))
 
 
 def export_access_log(request: HttpRequest, pk: int) -> HttpResponse:

@@ -6,6 +6,7 @@ not depend on the number of advisors or files (DESIGN.md: no N+1, ever)."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -301,33 +302,22 @@ def young_people_for_metric(
     elif metric == Metric.HELD:
         qs = qs.filter(status__in=OPEN_FILE_STATUSES)
     elif metric == Metric.STEP_DONE:
-        period = period or default_period()
-        qs = qs.filter(
-            Exists(
-                Step.objects.filter(
-                    young_person=OuterRef("pk"),
-                    status=StepStatus.DONE,
-                    step_type__code=step_code,
-                    completed_at__gte=period.starts_at,
-                    completed_at__lt=period.ends_before,
-                )
-            )
-        )
+        done = {"status": StepStatus.DONE, "step_type__code": step_code}
+        qs = qs.filter(_has_record_in(Step, "completed_at", period, **done))
     elif metric == Metric.HIRED:
-        period = period or default_period()
-        qs = qs.filter(
-            Exists(
-                Application.objects.filter(
-                    young_person=OuterRef("pk"),
-                    status=ApplicationStatus.HIRED,
-                    updated_at__gte=period.starts_at,
-                    updated_at__lt=period.ends_before,
-                )
-            )
-        )
+        hired = {"status": ApplicationStatus.HIRED}
+        qs = qs.filter(_has_record_in(Application, "updated_at", period, **hired))
     else:
         raise ValueError(f"Unknown metric: {metric}")
     return qs.order_by("last_name", "first_name", "pk")
+
+
+def _has_record_in(model, moment: str, period: Period | None, **conditions: Any) -> Exists:
+    """The file has a record of `model` meeting `conditions` whose `moment` falls in
+    `period` (by default the dashboard's)."""
+    period = period or default_period()
+    in_period = {f"{moment}__gte": period.starts_at, f"{moment}__lt": period.ends_before}
+    return Exists(model.objects.filter(young_person=OuterRef("pk"), **conditions, **in_period))
 
 
 def with_caseload_columns(user: User, pks: list[int]) -> list[YoungPerson]:

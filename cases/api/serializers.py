@@ -16,6 +16,12 @@ from cases.models import (
     YoungPerson,
 )
 from cases.selectors import file_records, step_types_all, step_types_for, young_people_full_access
+from cases.services import (
+    APPLICATION_EDITABLE,
+    FOLLOW_UP_WRITTEN,
+    YOUNG_PERSON_EDITABLE,
+    YOUNG_PERSON_IDENTITY,
+)
 from core.access import MAX_ID
 
 
@@ -46,14 +52,7 @@ class YoungPersonSerializer(serializers.ModelSerializer):
             "id",
             "organization",
             "referent",
-            "first_name",
-            "last_name",
-            "birth_date",
-            "email",
-            "phone",
-            "city",
-            "situation",
-            "status",
+            *YOUNG_PERSON_EDITABLE,
             "created_at",
             "updated_at",
             "version",
@@ -108,13 +107,7 @@ class YoungPersonCreateSerializer(serializers.ModelSerializer):
     class Meta:
         model = YoungPerson
         fields = [
-            "first_name",
-            "last_name",
-            "birth_date",
-            "email",
-            "phone",
-            "city",
-            "situation",
+            *YOUNG_PERSON_IDENTITY,
             "confirm_duplicate",
             "organization",
         ]
@@ -133,17 +126,7 @@ class YoungPersonUpdateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = YoungPerson
-        fields = [
-            "first_name",
-            "last_name",
-            "birth_date",
-            "email",
-            "phone",
-            "city",
-            "situation",
-            "status",
-            "version",
-        ]
+        fields = [*YOUNG_PERSON_EDITABLE, "version"]
         extra_kwargs = {name: {"required": False} for name in fields}
 
     def validate_birth_date(self, born):
@@ -241,12 +224,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
             "id",
             "young_person",
             "author",
-            "occurred_at",
-            "channel",
-            "duration_minutes",
-            "notes",
-            "next_action",
-            "next_appointment",
+            *FOLLOW_UP_WRITTEN,
             "created_at",
         ]
         read_only_fields = ["id", "author", "created_at"]
@@ -302,14 +280,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "young_person",
-            "employer",
-            "position",
-            "source",
-            "status",
-            "applied_on",
-            "response_on",
-            "cv",
-            "notes",
+            *APPLICATION_EDITABLE,
             "created_at",
             "updated_at",
         ]
@@ -325,16 +296,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
 class ApplicationUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Application
-        fields = [
-            "employer",
-            "position",
-            "source",
-            "status",
-            "applied_on",
-            "response_on",
-            "cv",
-            "notes",
-        ]
+        fields = list(APPLICATION_EDITABLE)
         extra_kwargs = {name: {"required": False} for name in fields}
 
     def __init__(self, *args, **kwargs):

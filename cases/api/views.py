@@ -4,7 +4,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -153,7 +158,25 @@ class YoungPersonViewSet(
         return self.partial_update(request, *args, **kwargs)
 
 
-class _FileRecordViewSet(viewsets.GenericViewSet):
+class _Refused(Exception):
+    """A create the view turns down with a 400 on one field (recorded for idempotent
+    retries, like any answer the view gives)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class _FileRecordViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read and create one kind of child record of the files the caller reaches;
+    subclasses say how the service creates it (`create_record`)."""
+
     lookup_value_regex = LOOKUP_VALUE_REGEX
     model = None
     related = ()
@@ -165,188 +188,156 @@ class _FileRecordViewSet(viewsets.GenericViewSet):
             .order_by("-pk")
         )
 
-
-class DiagnosticViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, _FileRecordViewSet
-):
-    model = DigitalDiagnostic
-    related = ("performed_by",)
-    serializer_class = s.DiagnosticSerializer
-    filterset_class = DiagnosticFilter
+    def create_record(self, data: dict):
+        raise NotImplementedError
 
     @idempotent
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        try:
+            record = self.create_record(dict(serializer.validated_data))
+        except _Refused as refused:
+            return Response({refused.field: [refused.message]}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
+
+
+class _EditableRecordViewSet(mixins.UpdateModelMixin, _FileRecordViewSet):
+    """A record kind that can also be changed (PATCH; PUT answers as PATCH): subclasses
+    name the serializer of the change and say how the service applies it."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    update_serializer_class = None
+
+    def update_record(self, record, data: dict) -> None:
+        raise NotImplementedError
+
+    def partial_update(self, request, *args, **kwargs):
+        record = self.get_object()
+        serializer = self.update_serializer_class(record, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        self.update_record(record, serializer.validated_data)
+        record = self.get_queryset().get(pk=record.pk)
+        return Response(self.serializer_class(record, context=self.get_serializer_context()).data)
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+
+def _update_schema(request, response):
+    """PATCH and PUT take the change's serializer and answer with the whole record."""
+    schema = extend_schema(request=request, responses=response)
+    return extend_schema_view(partial_update=schema, update=schema)
+
+
+class DiagnosticViewSet(_FileRecordViewSet):
+    model = DigitalDiagnostic
+    related = ("performed_by",)
+    serializer_class = s.DiagnosticSerializer
+    filterset_class = DiagnosticFilter
+
+    def create_record(self, data: dict) -> DigitalDiagnostic:
         young_person = data.pop("young_person")
         notes = data.pop("notes", "")
-        diagnostic = services.diagnostic_record(
-            actor=request.user, young_person=young_person, answers=data, notes=notes
+        return services.diagnostic_record(
+            actor=self.request.user, young_person=young_person, answers=data, notes=notes
         )
-        return Response(self.get_serializer(diagnostic).data, status=status.HTTP_201_CREATED)
 
 
-class StepViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    _FileRecordViewSet,
-):
+@_update_schema(s.StepUpdateSerializer, s.StepSerializer)
+class StepViewSet(_EditableRecordViewSet):
     model = Step
     related = ("step_type", "completed_by")
     serializer_class = s.StepSerializer
     filterset_class = StepFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    update_serializer_class = s.StepUpdateSerializer
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
             return s.StepUpdateSerializer
         return s.StepSerializer
 
-    @idempotent
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+    def create_record(self, data: dict) -> Step:
         young_person = data["young_person"]
         allowed = selectors.step_types_for(young_person.organization_id)
         if not allowed.filter(pk=data["step_type"].pk).exists():
-            return Response(
-                {"step_type": ["This step is not in the organisation's catalogue."]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            raise _Refused("step_type", "This step is not in the organisation's catalogue.")
         if young_person.steps.filter(step_type=data["step_type"]).exists():
-            return Response(
-                {"step_type": ["This young person already has this step."]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            raise _Refused("step_type", "This young person already has this step.")
         (step,) = services.steps_add(
-            actor=request.user,
+            actor=self.request.user,
             young_person=young_person,
             step_types=[data["step_type"]],
             due_date=data.get("due_date"),
         )
         if data.get("status", StepStatus.TODO) != StepStatus.TODO or data.get("evidence"):
             step = services.step_update(
-                actor=request.user,
+                actor=self.request.user,
                 step=step,
                 status=data.get("status", StepStatus.TODO),
                 due_date=step.due_date,
                 evidence=data.get("evidence", ""),
             )
-        step = self.get_queryset().get(pk=step.pk)
-        return Response(
-            s.StepSerializer(step, context=self.get_serializer_context()).data,
-            status=status.HTTP_201_CREATED,
-        )
+        return self.get_queryset().get(pk=step.pk)
 
-    @extend_schema(request=s.StepUpdateSerializer, responses=s.StepSerializer)
-    def partial_update(self, request, *args, **kwargs):
-        step = self.get_object()
-        serializer = s.StepUpdateSerializer(step, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+    def update_record(self, record: Step, data: dict) -> None:
         services.step_update(
-            actor=request.user,
-            step=step,
-            status=data.get("status", step.status),
-            due_date=data.get("due_date", step.due_date),
-            evidence=data.get("evidence", step.evidence),
+            actor=self.request.user,
+            step=record,
+            status=data.get("status", record.status),
+            due_date=data.get("due_date", record.due_date),
+            evidence=data.get("evidence", record.evidence),
         )
-        step = self.get_queryset().get(pk=step.pk)
-        return Response(s.StepSerializer(step, context=self.get_serializer_context()).data)
-
-    @extend_schema(request=s.StepUpdateSerializer, responses=s.StepSerializer)
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
 
 
-class FollowUpViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, _FileRecordViewSet
-):
+class FollowUpViewSet(_FileRecordViewSet):
     model = FollowUp
     related = ("author",)
     serializer_class = s.FollowUpSerializer
     filterset_class = FollowUpFilter
 
-    @idempotent
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+    def create_record(self, data: dict) -> FollowUp:
         # Optional, like the model's default: a follow-up logged as it happens.
         data.setdefault("occurred_at", timezone.now())
-        follow_up = services.follow_up_create(actor=request.user, **data)
-        return Response(self.get_serializer(follow_up).data, status=status.HTTP_201_CREATED)
+        return services.follow_up_create(actor=self.request.user, **data)
 
 
-class ApplicationViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    _FileRecordViewSet,
-):
+@_update_schema(s.ApplicationUpdateSerializer, s.ApplicationSerializer)
+class ApplicationViewSet(_EditableRecordViewSet):
     model = Application
     related = ("cv",)
     serializer_class = s.ApplicationSerializer
     filterset_class = ApplicationFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    update_serializer_class = s.ApplicationUpdateSerializer
 
-    @idempotent
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+    def create_record(self, data: dict) -> Application:
         young_person = data.pop("young_person")
-        application = services.application_save(
-            actor=request.user, young_person=young_person, **data
-        )
-        return Response(self.get_serializer(application).data, status=status.HTTP_201_CREATED)
+        return services.application_save(actor=self.request.user, young_person=young_person, **data)
 
-    @extend_schema(request=s.ApplicationUpdateSerializer, responses=s.ApplicationSerializer)
-    def partial_update(self, request, *args, **kwargs):
-        application = self.get_object()
-        serializer = s.ApplicationUpdateSerializer(application, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
+    def update_record(self, record: Application, data: dict) -> None:
         services.application_save(
-            actor=request.user,
-            young_person=application.young_person,
-            application=application,
-            **serializer.validated_data,
+            actor=self.request.user,
+            young_person=record.young_person,
+            application=record,
+            **data,
         )
-        application = self.get_queryset().get(pk=application.pk)
-        return Response(self.get_serializer(application).data)
-
-    @extend_schema(request=s.ApplicationUpdateSerializer, responses=s.ApplicationSerializer)
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
 
 
-class DocumentViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, _FileRecordViewSet
-):
+class DocumentViewSet(_FileRecordViewSet):
     model = Document
     related = ("uploaded_by",)
     serializer_class = s.DocumentSerializer
     filterset_class = DocumentFilter
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @idempotent
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        document = services.document_upload(
-            actor=request.user,
+    def create_record(self, data: dict) -> Document:
+        return services.document_upload(
+            actor=self.request.user,
             young_person=data["young_person"],
             kind=data["kind"],
             title=data.get("title", ""),
             upload=data["file"],
         )
-        return Response(self.get_serializer(document).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=DOCUMENT_RESPONSES)
     @action(detail=True, methods=["get"])

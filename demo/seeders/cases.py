@@ -1,6 +1,7 @@
 """Demo young people's files, written through `cases.services` as an advisor would."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -57,6 +58,11 @@ def seed_delegations(*, staff: Staff, files: dict[str, list[YoungPerson]], today
         )
 
 
+def _values(plan: object, names: tuple[str, ...], **given: Any) -> dict[str, Any]:
+    """The fields `names` of a plan as a service's keyword arguments (`given` wins)."""
+    return {name: given[name] if name in given else getattr(plan, name) for name in names}
+
+
 def _create_file(
     plan: YoungPersonPlan,
     *,
@@ -68,13 +74,7 @@ def _create_file(
     young_person = services.young_person_create(
         actor=actor,
         organization=organization,
-        first_name=plan.first_name,
-        last_name=plan.last_name,
-        birth_date=plan.birth_date,
-        email=plan.email,
-        phone=plan.phone,
-        city=plan.city,
-        situation=plan.situation,
+        **_values(plan, services.YOUNG_PERSON_IDENTITY),
     )
     for performed_at, answers, notes in plan.diagnostics:
         services.diagnostic_record(
@@ -88,12 +88,7 @@ def _create_file(
         services.follow_up_create(
             actor=actor,
             young_person=young_person,
-            occurred_at=follow_up.occurred_at,
-            channel=follow_up.channel,
-            duration_minutes=follow_up.duration_minutes,
-            notes=follow_up.notes,
-            next_action=follow_up.next_action,
-            next_appointment=follow_up.next_appointment,
+            **_values(follow_up, services.FOLLOW_UP_WRITTEN),
         )
 
     # Steps still to do are added with their due date (one call per date); the others
@@ -143,14 +138,11 @@ def _create_file(
         services.application_save(
             actor=actor,
             young_person=young_person,
-            employer=application.employer,
-            position=application.position,
-            source=application.source,
-            status=application.status,
-            applied_on=application.applied_on,
-            response_on=application.response_on,
-            cv=cv if application.with_cv else None,
-            notes=application.notes,
+            **_values(
+                application,
+                services.APPLICATION_EDITABLE,
+                cv=cv if application.with_cv else None,
+            ),
         )
 
     changes = {}

@@ -1,6 +1,6 @@
 """The activity report for funders: what an organisation did over a period, in figures."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.utils import timezone
@@ -23,7 +23,7 @@ from core.pdf import (
 )
 from core.periods import Period
 from referrals.enums import OutcomeCode, ReferralStatus
-from reports.selectors import ActivityFigures, StepRate, activity_figures
+from reports.selectors import ActivityFigures, activity_figures
 
 
 @dataclass(frozen=True)
@@ -33,14 +33,7 @@ class ActivityReport:
     period: Period
     generated_at: datetime
     generated_by: str
-    people_accompanied: int
-    new_files: int
-    follow_ups: int
-    follow_up_minutes: int
-    step_rates: tuple[StepRate, ...]
-    referrals_sent: int
-    referral_statuses: tuple[tuple[str, int], ...]  # (label, count)
-    referral_outcomes: tuple[tuple[str, int], ...]  # (label, count)
+    figures: ActivityFigures  # referral statuses and outcomes named by their label
 
     @property
     def title(self) -> str:
@@ -54,31 +47,28 @@ class ActivityReport:
 def activity_report_data(
     organization: Organization, period: Period, *, generated_by: User
 ) -> ActivityReport:
-    figures: ActivityFigures = activity_figures(organization, period)
-    statuses = dict(ReferralStatus.choices)
-    outcomes = dict(OutcomeCode.choices)
+    figures = activity_figures(organization, period)
     return ActivityReport(
         organization=organization.name,
         territory=organization.territory,
         period=period,
         generated_at=timezone.now(),
         generated_by=generated_by.display_name,
-        people_accompanied=figures.people_accompanied,
-        new_files=figures.new_files,
-        follow_ups=figures.follow_ups,
-        follow_up_minutes=figures.follow_up_minutes,
-        step_rates=figures.step_rates,
-        referrals_sent=figures.referrals_sent,
-        referral_statuses=tuple(
-            (str(statuses.get(code, code)), n) for code, n in figures.referral_statuses
-        ),
-        referral_outcomes=tuple(
-            (str(outcomes.get(code, code)), n) for code, n in figures.referral_outcomes
+        figures=replace(
+            figures,
+            referral_statuses=_labelled(ReferralStatus, figures.referral_statuses),
+            referral_outcomes=_labelled(OutcomeCode, figures.referral_outcomes),
         ),
     )
 
 
+def _labelled(choices, counts: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:
+    labels = dict(choices.choices)
+    return tuple((str(labels.get(code, code)), n) for code, n in counts)
+
+
 def render_activity_report(data: ActivityReport) -> bytes:
+    figures = data.figures
     story = [
         para(data.title, "h1"),
         para(generated_line(data.generated_at, data.generated_by), "small"),
@@ -93,10 +83,10 @@ def render_activity_report(data: ActivityReport) -> bytes:
                     _("%(start)s to %(end)s, both included")
                     % {"start": fmt_date(data.period.start), "end": fmt_date(data.period.end)},
                 ),
-                (_("People accompanied (at least one follow-up)"), str(data.people_accompanied)),
-                (_("New files opened"), str(data.new_files)),
-                (_("Follow-ups"), str(data.follow_ups)),
-                (_("Time spent in follow-ups"), fmt_minutes(data.follow_up_minutes)),
+                (_("People accompanied (at least one follow-up)"), str(figures.people_accompanied)),
+                (_("New files opened"), str(figures.new_files)),
+                (_("Follow-ups"), str(figures.follow_ups)),
+                (_("Time spent in follow-ups"), fmt_minutes(figures.follow_up_minutes)),
             ]
         ),
         heading(_("Steps completed")),
@@ -108,13 +98,13 @@ def render_activity_report(data: ActivityReport) -> bytes:
             "small",
         ),
     ]
-    if data.step_rates:
+    if figures.step_rates:
         story.append(
             data_table(
                 [_("Step"), _("On files"), _("Done in the period"), _("Rate")],
                 [
                     [cell(r.label), str(r.existing), str(r.done_in_period), fmt_rate(r.rate)]
-                    for r in data.step_rates
+                    for r in figures.step_rates
                 ],
                 [8.5 * cm, 2.5 * cm, 3.5 * cm, 2.5 * cm],
                 right_align=(1, 2, 3),
@@ -124,23 +114,23 @@ def render_activity_report(data: ActivityReport) -> bytes:
         story.append(para(_("No step on any file.")))
 
     story.append(heading(_("Referrals sent in the period")))
-    story.append(facts_table([(_("Referrals sent"), str(data.referrals_sent))]))
-    if data.referrals_sent:
+    story.append(facts_table([(_("Referrals sent"), str(figures.referrals_sent))]))
+    if figures.referrals_sent:
         story.append(heading(_("Where they stand")))
         story.append(
             data_table(
                 [_("Status"), _("Referrals")],
-                [[cell(label), str(n)] for label, n in data.referral_statuses],
+                [[cell(label), str(n)] for label, n in figures.referral_statuses],
                 [12 * cm, 5 * cm],
                 right_align=(1,),
             )
         )
         story.append(heading(_("Outcomes")))
-        if data.referral_outcomes:
+        if figures.referral_outcomes:
             story.append(
                 data_table(
                     [_("Outcome"), _("Referrals")],
-                    [[cell(label), str(n)] for label, n in data.referral_outcomes],
+                    [[cell(label), str(n)] for label, n in figures.referral_outcomes],
                     [12 * cm, 5 * cm],
                     right_align=(1,),
                 )

@@ -23,6 +23,7 @@ from core.pdf import (
     generated_line,
     heading,
     para,
+    section,
 )
 
 
@@ -178,40 +179,39 @@ def render_file_summary(data: FileSummary) -> bytes:
         ),
     ]
 
-    story.append(heading(_("Digital diagnostic")))
-    if data.diagnostic:
-        story.append(
-            facts_table(
+    story += section(
+        _("Digital diagnostic"),
+        facts_table(
+            [
+                (_("Date"), fmt_date(data.diagnostic.at)),
+                (_("Autonomy level"), data.diagnostic.level),
+                *((label, _yes_no(value)) for label, value in data.diagnostic.answers),
+            ]
+        )
+        if data.diagnostic
+        else None,
+        empty=_("No diagnostic yet."),
+    )
+    story += section(
+        _("Steps"),
+        data_table(
+            [_("Step"), _("Status"), _("Due date"), _("Completed on"), _("Evidence")],
+            [
                 [
-                    (_("Date"), fmt_date(data.diagnostic.at)),
-                    (_("Autonomy level"), data.diagnostic.level),
-                    *((label, _yes_no(value)) for label, value in data.diagnostic.answers),
+                    cell(s.label),
+                    cell(_step_status(s)),
+                    fmt_date(s.due),
+                    fmt_date(s.completed),
+                    cell(s.evidence),
                 ]
-            )
+                for s in data.steps
+            ],
+            [5 * cm, 3 * cm, 2.2 * cm, 2.3 * cm, 4.5 * cm],
         )
-    else:
-        story.append(para(_("No diagnostic yet.")))
-
-    story.append(heading(_("Steps")))
-    if data.steps:
-        story.append(
-            data_table(
-                [_("Step"), _("Status"), _("Due date"), _("Completed on"), _("Evidence")],
-                [
-                    [
-                        cell(s.label),
-                        cell(_step_status(s)),
-                        fmt_date(s.due),
-                        fmt_date(s.completed),
-                        cell(s.evidence),
-                    ]
-                    for s in data.steps
-                ],
-                [5 * cm, 3 * cm, 2.2 * cm, 2.3 * cm, 4.5 * cm],
-            )
-        )
-    else:
-        story.append(para(_("No step yet.")))
+        if data.steps
+        else None,
+        empty=_("No step yet."),
+    )
 
     story.append(heading(_("Follow-ups (%(count)d)") % {"count": len(data.follow_ups)}))
     if not data.follow_ups:
@@ -234,41 +234,31 @@ def render_file_summary(data: FileSummary) -> bytes:
                 para(_("Next appointment: %(date)s") % {"date": fmt_datetime(f.next_appointment)})
             )
 
-    story.append(heading(_("Applications")))
-    if data.applications:
-        story.append(
-            data_table(
-                [_("Date"), _("Position"), _("Employer"), _("Status")],
-                [[d, cell(p), cell(e), cell(s)] for d, p, e, s in data.applications],
-                [2.3 * cm, 5.5 * cm, 5.5 * cm, 3.7 * cm],
-            )
-        )
-    else:
-        story.append(para(_("No application yet.")))
-
-    story.append(heading(_("Documents")))
-    if data.documents:
-        story.append(
-            data_table(
-                [_("Date"), _("Kind"), _("Title")],
-                [[d, cell(k), cell(t)] for d, k, t in data.documents],
-                [2.3 * cm, 3.5 * cm, 11.2 * cm],
-            )
-        )
-    else:
-        story.append(para(_("No document yet.")))
-
-    story.append(heading(_("Referrals")))
-    if data.referrals:
-        story.append(
-            data_table(
-                [_("Sent on"), _("To"), _("Reason"), _("Status"), _("Shared sections")],
-                [[d, cell(t), cell(r), cell(s), cell(sec)] for d, t, r, s, sec in data.referrals],
-                [2.3 * cm, 3.7 * cm, 3.5 * cm, 3.2 * cm, 4.3 * cm],
-            )
-        )
-    else:
-        story.append(para(_("No referral.")))
+    record_tables = (
+        (
+            _("Applications"),
+            [_("Date"), _("Position"), _("Employer"), _("Status")],
+            [[d, cell(p), cell(e), cell(s)] for d, p, e, s in data.applications],
+            [2.3 * cm, 5.5 * cm, 5.5 * cm, 3.7 * cm],
+            _("No application yet."),
+        ),
+        (
+            _("Documents"),
+            [_("Date"), _("Kind"), _("Title")],
+            [[d, cell(k), cell(t)] for d, k, t in data.documents],
+            [2.3 * cm, 3.5 * cm, 11.2 * cm],
+            _("No document yet."),
+        ),
+        (
+            _("Referrals"),
+            [_("Sent on"), _("To"), _("Reason"), _("Status"), _("Shared sections")],
+            [[d, cell(t), cell(r), cell(s), cell(sec)] for d, t, r, s, sec in data.referrals],
+            [2.3 * cm, 3.7 * cm, 3.5 * cm, 3.2 * cm, 4.3 * cm],
+            _("No referral."),
+        ),
+    )
+    for title, header, rows, widths, empty in record_tables:
+        story += section(title, data_table(header, rows, widths) if rows else None, empty=empty)
 
     if data.delegations:
         story.append(heading(_("Delegated access")))
