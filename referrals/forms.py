@@ -143,6 +143,8 @@ class WebhookEndpointForm(forms.Form):
         assume_scheme="https",
         help_text=_(
             "Relais POSTs each referral event there, signed with the secret shown "
-            "once the endpoint is created (header X-Relais-Signature: sha256=…)."
+            "once the endpoint is created (header X-Relais-Signature: sha256=…). The "
+            "address must be reachable from the internet: local and private network "
+            "addresses are refused, and redirects are not followed."
         ),
     )

@@ -7,6 +7,7 @@ from guardian.models import UserObjectPermissionBase
 
 from accounts.models import Organization
 from cases.models import YoungPerson
+from core import netguard
 from referrals.enums import (
     ConsentMethod,
     DeclineReason,
@@ -298,3 +299,8 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.endpoint_id}/{self.event_id} {self.status}"
+
+    @property
+    def failure_label(self) -> str:
+        """The failure class of the last attempt, translated (never a raw error)."""
+        return netguard.failure_label(self.last_error, self.last_status_code)

@@ -37,6 +37,8 @@ from referrals.forms import (
 )
 from referrals.models import Referral
 
+SECRET_ONCE_SESSION_KEY = "webhook_secret_once"
+
 
 def _inbox(request: HttpRequest, side: str, title: str) -> HttpResponse:
     organization, qs = selectors.referrals_of_side(
@@ -273,6 +275,8 @@ def webhooks(request: HttpRequest) -> HttpResponse:
             form.add_error("url", error.message)
         else:
             messages.success(request, _("Endpoint registered."))
+            # The secret is shown once, on the next page, to the admin who created it.
+            request.session[SECRET_ONCE_SESSION_KEY] = endpoint.pk
             return redirect("referrals:webhook_deliveries", pk=endpoint.pk)
     return render(
         request,
@@ -297,6 +301,9 @@ def webhook_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 def webhook_deliveries(request: HttpRequest, pk: int) -> HttpResponse:
     endpoint = access_webhook_endpoint(_administered_organization(request), pk)
     page = Paginator(selectors.webhook_deliveries(endpoint), 50).get_page(request.GET.get("page"))
+    show_secret = request.session.pop(SECRET_ONCE_SESSION_KEY, None) == endpoint.pk
     return render(
-        request, "referrals/webhook_deliveries.html", {"endpoint": endpoint, "page": page}
+        request,
+        "referrals/webhook_deliveries.html",
+        {"endpoint": endpoint, "page": page, "show_secret": show_secret},
     )

@@ -1,15 +1,25 @@
 """Referral events POSTed to partner systems, signed with HMAC-SHA256, retried with
 exponential backoff through the tasks framework.
 
+Every request goes through `core.netguard`: the endpoint's host must resolve to public
+internet addresses only, at registration and again at each delivery, and the connection
+goes to the address checked (no DNS rebinding); redirects are not followed. The delivery
+log keeps a failure class (`netguard.Failure`), never the raw socket error.
+
+Deliveries never run inside a user's request in production: they are queued with
+`transaction.on_commit` on the tasks framework, run by `manage.py db_worker` when
+TASKS_BACKEND is django_tasks_db's (README). With the default immediate backend they run
+after the commit, in the same thread: a delivery that fails, however it fails, is
+recorded on the delivery and never reaches the user's request (`robust=True`).
+
 Payloads carry identifiers and statuses only, no personal data: the partner system reads
 what it may through the API, with its token."""
 
 import hashlib
 import hmac
 import json
+import logging
 import secrets
-import urllib.error
-import urllib.request
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,6 +33,7 @@ from django.utils.translation import gettext as _
 from accounts.enums import Role
 from accounts.models import Organization, User
 from accounts.selectors import role_in
+from core import netguard
 from core.exceptions import NotAllowed
 from referrals.models import (
     ReferralEvent,
@@ -31,6 +42,8 @@ from referrals.models import (
     WebhookEndpoint,
 )
 from referrals.workflow import webhook_event
+
+logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Relais-Signature"
 MAX_ATTEMPTS = 8
@@ -62,6 +75,8 @@ def endpoint_create(*, actor: User, organization: Organization, url: str) -> Web
     endpoint.full_clean()
     if not endpoint.url.startswith("https://") and not settings.WEBHOOK_ALLOW_HTTP:
         raise NotAllowed(_("The webhook URL must use https."))
+    # Resolved now to refuse a private target at once; resolved again at each delivery.
+    netguard.check_url(endpoint.url, allow_http=settings.WEBHOOK_ALLOW_HTTP)
     endpoint.save()
     return endpoint
 
@@ -103,15 +118,26 @@ def on_event(event: ReferralEvent) -> None:
     )
     for delivery in deliveries:
         delivery_id = delivery.pk
-        transaction.on_commit(lambda pk=delivery_id: deliver_webhook.enqueue(pk))
+        # robust: a queue that fails to take the task must not fail the user's request;
+        # the delivery stays pending and `retry_webhooks` picks it up.
+        transaction.on_commit(lambda pk=delivery_id: _enqueue(pk), robust=True)
+
+
+def _enqueue(delivery_id: int) -> None:
+    try:
+        deliver_webhook.enqueue(delivery_id)
+    except Exception:
+        logger.exception("Webhook delivery %s could not be queued.", delivery_id)
+        WebhookDelivery.objects.filter(
+            pk=delivery_id, status=WebhookDeliveryStatus.PENDING, next_attempt_at=None
+        ).update(next_attempt_at=timezone.now())
 
 
 def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> int:
     body = json.dumps(delivery.payload, sort_keys=True).encode()
-    request = urllib.request.Request(  # noqa: S310 — https/http URLs validated by URLField
+    return netguard.post(
         endpoint.url,
-        data=body,
-        method="POST",
+        body=body,
         headers={
             "Content-Type": "application/json",
             "User-Agent": "Relais-Webhooks/1",
@@ -119,9 +145,9 @@ def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> int:
             "X-Relais-Delivery": str(delivery.pk),
             "X-Relais-Event": delivery.payload.get("event", ""),
         },
+        timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
+        allow_http=settings.WEBHOOK_ALLOW_HTTP,
     )
-    with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as answer:  # noqa: S310
-        return answer.status
 
 
 def attempt(delivery_id: int) -> WebhookDelivery | None:
@@ -139,10 +165,11 @@ def attempt(delivery_id: int) -> WebhookDelivery | None:
         try:
             code = _post(delivery.endpoint, delivery)
             error = ""
-        except urllib.error.HTTPError as failure:
-            code, error = failure.code, str(failure.reason)[:500]
-        except (urllib.error.URLError, OSError, ValueError) as failure:
-            code, error = None, str(getattr(failure, "reason", failure))[:500]
+        except Exception as failure:  # whatever happens out there is a failed attempt
+            code = failure.status if isinstance(failure, netguard.UnsuccessfulStatus) else None
+            error = netguard.classify(failure).value
+            if error == netguard.Failure.ERROR:
+                logger.exception("Webhook delivery %s failed unexpectedly.", delivery.pk)
         delivery.last_status_code = code
         delivery.last_error = error
         if code is not None and 200 <= code < 300:

@@ -28,6 +28,7 @@ from cases.models import StepType, YoungPerson
 from referrals import services as referral_services
 from referrals import webhooks
 from referrals.models import WebhookEndpoint
+from tests import fake_dns
 from tests.factories import MembershipFactory, OrganizationFactory, YoungPersonFactory, member
 from tests.reports.report_helpers import read_csv, read_pdf
 
@@ -378,8 +379,11 @@ def test_the_catalogue_is_the_current_organisations(client, world):
     assert not step_type.is_active
 
 
-def test_webhooks_are_the_current_organisations(client, world, settings):
+def test_webhooks_are_the_current_organisations(client, world, settings, monkeypatch):
     settings.WEBHOOK_ALLOW_HTTP = True
+    dns = fake_dns.install(monkeypatch)  # webhook hosts are resolved; DNS is outside
+    dns.set("alpha.example", fake_dns.PUBLIC)
+    dns.set("beta.example", fake_dns.PUBLIC)
     alpha_endpoint = webhooks.endpoint_create(
         actor=world.admin_two, organization=world.alpha, url="https://alpha.example/hooks"
     )
