@@ -17,11 +17,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        login_not_required(
-            auth_views.PasswordResetView.as_view(
-                success_url=reverse_lazy("accounts:password_reset_done")
-            )
-        ),
+        login_not_required(views.PasswordResetView.as_view()),
         name="password_reset",
     ),
     path(

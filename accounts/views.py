@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -12,6 +12,7 @@ from accounts import services
 from accounts.access import access_administered_organization, access_membership
 from accounts.forms import MemberAddForm, MemberRoleForm, OrganizationSwitchForm
 from accounts.middleware import SESSION_KEY
+from accounts.ratelimit import password_reset_allowed
 from accounts.selectors import (
     active_memberships,
     membership_in,
@@ -105,6 +106,18 @@ def switch_organization(request: HttpRequest) -> HttpResponse:
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view, rate-limited per client and per email address (accounts.ratelimit).
+    Beyond the limits the answer is the same page, only no email is sent."""
+
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        if not password_reset_allowed(request=self.request, email=form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @method_decorator(require_http_methods(["GET", "POST"]), name="dispatch")

@@ -64,3 +64,14 @@ def private_media_root(settings, tmp_path: Path) -> Path:
 def fast_password_hasher(settings) -> None:
     """The real hasher spends a good fraction of a second per password on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Rate limits (password reset, DRF throttling) count in the cache: every test starts
+    from zero, whichever tests ran before it in the same process."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -4,6 +4,8 @@ service holds a rule (autonomy level, completion stamps), so tests see real data
 from datetime import date, timedelta
 
 import factory
+from django.http import HttpRequest
+from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.enums import OrganizationKind, Role
@@ -60,6 +62,12 @@ def member(organization: Organization, role: str = Role.ADVISOR, **user_fields) 
     user = UserFactory(**user_fields)
     MembershipFactory(user=user, organization=organization, role=role)
     return User.objects.get(pk=user.pk)
+
+
+def signin_request(remote_addr: str = "127.0.0.1") -> HttpRequest:
+    """The request to give `authenticate()` or `client.login(request=…)`: django-axes counts
+    failed sign-ins per account and client, so it refuses an authentication without one."""
+    return RequestFactory().post("/accounts/login/", REMOTE_ADDR=remote_addr)
 
 
 class YoungPersonFactory(factory.django.DjangoModelFactory):

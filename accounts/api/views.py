@@ -7,6 +7,13 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.lockout import (
+    LOCKED_STATUS,
+    api_lockout_response_body,
+    is_locked_out,
+    locked_until,
+    retry_after_seconds,
+)
 from accounts.models import Organization
 from accounts.selectors import active_memberships
 from core.api.filters import LOOKUP_VALUE_REGEX
@@ -45,12 +52,32 @@ class TokenView(APIView):
     @extend_schema(
         request=TokenRequestSerializer,
         auth=[],
-        responses={200: TokenSerializer, 400: OpenApiResponse(description="Wrong credentials")},
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(description="Wrong credentials"),
+            429: OpenApiResponse(
+                description=(
+                    "Too many requests (see `Retry-After`), or `code: account_locked`: "
+                    "after 10 failed attempts (by default) on one account from one client, "
+                    "that account is locked for that client, even with the right password, "
+                    "for 15 minutes after the last attempt; `retry_after` and `Retry-After` say "
+                    "how many seconds to wait, `detail` how to reset the password."
+                )
+            ),
+        },
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate(request, **serializer.validated_data)
+        # The request lets django-axes count the failures of this (account, client) pair.
+        user = authenticate(request=request, **serializer.validated_data)
+        if user is None and is_locked_out(request):
+            until = locked_until(request)
+            return Response(
+                api_lockout_response_body(request, until),
+                status=LOCKED_STATUS,
+                headers={"Retry-After": str(retry_after_seconds(until))},
+            )
         if user is None:
             return Response(
                 {"non_field_errors": [_("Unable to log in with these credentials.")]},

@@ -9,7 +9,13 @@ from django.utils import translation
 
 from accounts.enums import Role
 from accounts.models import User
-from tests.factories import DEFAULT_PASSWORD, OrganizationFactory, YoungPersonFactory, member
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    OrganizationFactory,
+    YoungPersonFactory,
+    member,
+    signin_request,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -256,7 +262,7 @@ def test_password_reset_by_email(client, advisor):
     assert client.get(done.url).status_code == 200
     advisor.refresh_from_db()
     assert advisor.check_password(NEW_PASSWORD)
-    assert client.login(username=advisor.username, password=NEW_PASSWORD)
+    assert client.login(request=signin_request(), username=advisor.username, password=NEW_PASSWORD)
 
     # The link is single-use.
     client.logout()

@@ -12,7 +12,7 @@ from accounts.enums import Role
 from accounts.models import Membership, User
 from cases import selectors
 from core.exceptions import NotAllowed
-from tests.factories import OrganizationFactory, YoungPersonFactory, member
+from tests.factories import OrganizationFactory, YoungPersonFactory, member, signin_request
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +123,9 @@ def test_a_new_member_receives_a_welcome_email_to_set_a_password(
         set_password_url,
         {"new_password1": "un-mot-de-passe-solide", "new_password2": "un-mot-de-passe-solide"},
     )
-    assert client.login(username="samir.b", password="un-mot-de-passe-solide")
+    assert client.login(
+        request=signin_request(), username="samir.b", password="un-mot-de-passe-solide"
+    )
 
 
 def test_member_add_sends_nothing_before_commit(org, admin, django_capture_on_commit_callbacks):

@@ -26,6 +26,7 @@ from cases.enums import (
 from cases.models import Application, DigitalDiagnostic, Document, FollowUp, Step, YoungPerson
 from demo.data import ACCOUNTS, DEFAULT_DEMO_PASSWORD, ORGANIZATIONS, SEED
 from demo.planner import Planner
+from tests.factories import signin_request
 
 ADVISORS = ("conseiller.nord", "conseiller2.nord", "conseiller.sud", "conseiller.emmaus")
 EXPECTED_MEMBERSHIPS = {
@@ -109,12 +110,15 @@ def test_seed_demo_builds_a_complete_varied_demo(settings, demo_media: Path) -> 
         user = User.objects.get(username=username)
         assert user.first_name and user.last_name
         assert user.email == f"{username}@demo.relais.invalid"
-        assert authenticate(username=username, password=DEFAULT_DEMO_PASSWORD) == user
+        assert (
+            authenticate(signin_request(), username=username, password=DEFAULT_DEMO_PASSWORD)
+            == user
+        )
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
     assert not admin.memberships.exists()
-    assert authenticate(username="admin", password=DEFAULT_DEMO_PASSWORD) == admin
-    assert authenticate(username="conseiller.nord", password="wrong") is None
+    assert authenticate(signin_request(), username="admin", password=DEFAULT_DEMO_PASSWORD) == admin
+    assert authenticate(signin_request(), username="conseiller.nord", password="wrong") is None
 
     # Caseloads: at least 30 files per advisor, a few for supervisors.
     caseloads = dict(YoungPerson.objects.values_list("referent__username").annotate(n=Count("pk")))
