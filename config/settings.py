@@ -27,6 +27,10 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+# The test suite (pytest-env sets RELAIS_TESTING=1) runs with DEBUG off over plain http.
+TESTING = env_bool("RELAIS_TESTING", False)
+# Serving real people: what `manage.py check --deploy` and config/wsgi.py hold to account.
+PRODUCTION = not DEBUG and not TESTING
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 # Management commands (migrate, makemigrations…) need no secret; serving does:
 # config/wsgi.py and config/asgi.py refuse to start without one when DEBUG is off.
@@ -62,7 +66,7 @@ INSTALLED_APPS = [
 ]
 # The demo data set (`manage.py seed_demo`) is not shipped to production unless asked for:
 # elsewhere the command does not exist ("Unknown command").
-if DEBUG or env_bool("RELAIS_TESTING", False) or env_bool("RELAIS_DEMO", False):
+if DEBUG or TESTING or env_bool("RELAIS_DEMO", False):
     INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
@@ -72,6 +76,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before LoginRequiredMiddleware: an expired session is signed out, then sent to login.
+    "core.middleware.SessionLifetimeMiddleware",
+    # Cache-Control for signed-in users (the API's token users included) and
+    # Permissions-Policy on every response.
+    "core.middleware.SecurityHeadersMiddleware",
     "accounts.middleware.CurrentOrganizationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -186,7 +195,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Console email by default (development); set EMAIL_BACKEND to
 # django.core.mail.backends.smtp.EmailBackend and the EMAIL_* variables in production.
-_email_backend = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# In production the console backend is refused (core/checks.py, config/wsgi.py): it would
+# print young people's names into the logs.
+CONSOLE_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+_email_backend = os.environ.get("EMAIL_BACKEND", CONSOLE_EMAIL_BACKEND)
 _email_options: dict = {}
 if _email_backend.endswith("smtp.EmailBackend"):
     _email_options = {
@@ -202,8 +214,45 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Relais <no-reply@rela
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A session ends after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after
+# the sign-in, whatever the activity (core/middleware.py, SessionLifetimeMiddleware).
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))
+SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+
+# --- https (README, "Production settings") -----------------------------------------------
+# On by default in production; the test suite and DEBUG serve plain http.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+# Only behind a reverse proxy that terminates TLS and overwrites X-Forwarded-Proto:
+# otherwise any client could claim https.
+if env_bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Features no page of Relais uses, refused to the page and to anything it could embed
+# (core/middleware.py, SecurityHeadersMiddleware).
+PERMISSIONS_POLICY = dict.fromkeys(
+    (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ),
+    "()",
+)
 X_FRAME_OPTIONS = "DENY"
 # No inline script or style anywhere: the UI works with CSS files and plain forms.
 SECURE_CSP = {
@@ -252,6 +301,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/schema/ and /api/docs/: open in DEBUG, signed-in users and tokens otherwise.
+    "SERVE_PERMISSIONS": ["core.api.permissions.ApiDocsAccess"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

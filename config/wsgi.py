@@ -1,11 +1,13 @@
 import os
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.wsgi import get_wsgi_application
+
+from core.checks import production_problems
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
 
-if settings.SECRET_KEY_IS_PLACEHOLDER and not settings.DEBUG:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+# Production refuses to serve without a secret key or with the console email backend.
+if problems := production_problems():
+    raise ImproperlyConfigured(" ".join(problems))

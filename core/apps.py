@@ -8,3 +8,11 @@ class CoreConfig(AppConfig):
 
     name = "core"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from core import checks  # noqa: F401  (registers the deploy checks)
+        from core.middleware import stamp_session
+
+        user_logged_in.connect(stamp_session, dispatch_uid="core.stamp_session")

@@ -2,7 +2,8 @@
 # Fuzz the REST API with schemathesis against the OpenAPI schema Relais serves itself.
 #
 # A throwaway SQLite database gets the demo data (seed_demo), `runserver` serves it with
-# DEBUG off, and schemathesis tests every operation of /api/schema/ in three passes, each
+# DEBUG off (over plain http: SECURE_SSL_REDIRECT=0), and schemathesis tests every operation
+# of /api/schema/ (fetched with a token: outside DEBUG it needs a login) in three passes, each
 # pinned to one demo account and with a second account of another organisation as its
 # "peer" for the object-level authorization check (a peer must never get an object that
 # the pinned user owns):
@@ -182,7 +183,7 @@ base="http://127.0.0.1:$port"
 echo "==> Server: $base (DEBUG off)"
 # runserver, plus the traceback of any 500 in server.log (with DEBUG off Django only mails
 # them to ADMINS).
-DEBUG=0 SECRET_KEY=fuzz ALLOWED_HOSTS=127.0.0.1 "$PY" -c '
+DEBUG=0 SECRET_KEY=fuzz ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 "$PY" -c '
 import logging, os, sys
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 import django
@@ -201,7 +202,7 @@ import urllib.request
 deadline = time.monotonic() + 90
 while True:
     try:
-        with urllib.request.urlopen(f"{sys.argv[1]}/api/schema/", timeout=5) as answer:
+        with urllib.request.urlopen(f"{sys.argv[1]}/accounts/login/", timeout=5) as answer:
             if answer.status == 200:
                 break
     except OSError:
@@ -212,14 +213,15 @@ while True:
 EOF
 
 # Every account logs in through the API itself; schemathesis logs in again whenever a
-# token stops working (the fuzzer also calls DELETE /api/v1/auth/token/).
-"$PY" - "$base" "$PASSWORD" "$workdir/auth.json" \
+# token stops working (the fuzzer also calls DELETE /api/v1/auth/token/). The first token
+# fetches the schema (it needs a login with DEBUG off) into schema.json.
+"$PY" - "$base" "$PASSWORD" "$workdir/auth.json" "$workdir/schema.json" \
     conseiller.nord conseiller.sud conseiller.emmaus partenaire.formation <<'EOF'
 import json
 import sys
 import urllib.request
 
-base, password, path, *usernames = sys.argv[1:]
+base, password, path, schema_path, *usernames = sys.argv[1:]
 entries = []
 for username in usernames:
     body = json.dumps({"username": username, "password": password}).encode()
@@ -230,8 +232,15 @@ for username in usernames:
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=10) as answer:
-        assert json.load(answer)["token"], username
+        token = json.load(answer)["token"]
+        assert token, username
     print(f"    token for {username}: ok")
+    if not entries:
+        schema = urllib.request.Request(
+            f"{base}/api/schema/?format=json", headers={"Authorization": f"Token {token}"}
+        )
+        with urllib.request.urlopen(schema, timeout=60) as answer, open(schema_path, "wb") as out:
+            out.write(answer.read())
     entries.append(
         {
             "name": username,
@@ -297,7 +306,7 @@ run_pass() {
     # Run inside the work directory: schemathesis keeps its caches in the current one.
     (
         cd "$workdir"
-        "$SCHEMATHESIS" --config-file "$config" run "$base/api/schema/" \
+        "$SCHEMATHESIS" --config-file "$config" run "$workdir/schema.json" --url "$base" \
             --phases "$phases" \
             --checks all \
             --exclude-checks positive_data_acceptance,negative_data_rejection \

@@ -1,5 +1,7 @@
 """The contract: an OpenAPI 3 schema and interactive docs served by Relais itself (no CDN),
-covering every /api/v1 operation with its error answers, and valid without a warning."""
+covering every /api/v1 operation with its error answers, and valid without a warning.
+Outside DEBUG they are for signed-in users and tokens only (tests/test_deploy_settings.py
+tries the anonymous side)."""
 
 import io
 import json
@@ -13,6 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver
 
 from config import api_urls
+from tests.factories import OrganizationFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -36,15 +39,23 @@ def _api_paths(patterns, prefix: str = "") -> set[str]:
     return paths
 
 
-@pytest.fixture(scope="module")
-def schema() -> dict:
-    response = Client().get("/api/schema/?format=json")
+@pytest.fixture
+def client() -> Client:
+    """A signed-in advisor: outside DEBUG the schema and the docs need a login."""
+    client = Client()
+    client.force_login(member(OrganizationFactory()))
+    return client
+
+
+@pytest.fixture
+def schema(client) -> dict:
+    response = client.get("/api/schema/?format=json")
     assert response.status_code == 200
     return json.loads(response.content)
 
 
-def test_the_schema_is_openapi_3_yaml_for_anybody():
-    response = Client().get("/api/schema/")
+def test_the_schema_is_openapi_3_yaml_for_any_signed_in_user(client):
+    response = client.get("/api/schema/")
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.oai.openapi")
@@ -122,9 +133,7 @@ def test_downloads_declare_the_document_types(schema):
         assert {"application/pdf", "image/png", "image/jpeg"} <= set(content), path
 
 
-def test_the_docs_are_served_by_relais_without_any_cdn():
-    client = Client()
-
+def test_the_docs_are_served_by_relais_without_any_cdn(client):
     page = client.get("/api/docs/")
 
     assert page.status_code == 200

@@ -48,8 +48,9 @@ def yp(w) -> dict:
 
 
 ROWS = {
-    "schema": Row(none, dict.fromkeys(ACTORS, 200)),
-    "api-docs": Row(none, dict.fromkeys(ACTORS, 200)),
+    # Schema and docs: signed-in users only outside DEBUG (README, "Production settings").
+    "schema": Row(none, everyone_logged_in()),
+    "api-docs": Row(none, everyone_logged_in()),
     "api:api-root": Row(none, everyone_logged_in()),
     # Empty credentials: a clear 400 for everybody, logged in or not.
     "api:auth-token": Row(none, dict.fromkeys(ACTORS, 400), method="post"),
