@@ -97,8 +97,9 @@ from accounts.models import Organization, User
 from cases.models import Application, DigitalDiagnostic, Document, FollowUp, Step, StepType
 from cases.models import YoungPerson
 from referrals import services
-from referrals.enums import OPEN_STATUSES, SharedSection
+from referrals.enums import SharedSection
 from referrals.models import Referral
+from referrals.workflow import OPEN_STATUSES
 
 if "--accepted-for" in sys.argv:
     handler = User.objects.get(username=sys.argv[sys.argv.index("--accepted-for") + 1])
