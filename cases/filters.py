@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases import validators
 from cases.enums import StepStatus, YoungPersonStatus
 from cases.models import Application, DigitalDiagnostic, Document, FollowUp, Step, YoungPerson
 from cases.selectors import (
@@ -17,6 +18,16 @@ from cases.selectors import (
     young_people_with_step_status,
 )
 from core.api.filters import IdFilter
+
+
+class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    """`updated_since`: a plausible moment of casework. The year 1 or 9999 with an offset
+    cannot even be converted to UTC, a 500 instead of a 400."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("lookup_expr", "gte")
+        kwargs.setdefault("validators", [validators.validate_plausible_moment])
+        super().__init__(*args, **kwargs)
 
 
 class YoungPersonFilter(django_filters.FilterSet):
@@ -41,14 +52,13 @@ class YoungPersonFilter(django_filters.FilterSet):
         min_value=1,
         max_value=3650,
     )
-    referent = django_filters.NumberFilter(
+    # An id past the 64-bit range would overflow in the database: IdFilter refuses it
+    # (the web list then ignores the filter, the API answers 400).
+    referent = IdFilter(
         field_name="referent_id", label=_("Referent (user id)"), widget=forms.HiddenInput
     )
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        label=_("Updated since"),
-        widget=forms.HiddenInput,
+    updated_since = UpdatedSinceFilter(
+        field_name="updated_at", label=_("Updated since"), widget=forms.HiddenInput
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
@@ -119,7 +129,7 @@ class CaseRecordFilter(django_filters.FilterSet):
 
 class StepFilter(CaseRecordFilter):
     status = django_filters.ChoiceFilter(choices=StepStatus.choices)
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSinceFilter(field_name="updated_at")
 
     class Meta:
         model = Step
@@ -127,7 +137,7 @@ class StepFilter(CaseRecordFilter):
 
 
 class FollowUpFilter(CaseRecordFilter):
-    updated_since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    updated_since = UpdatedSinceFilter(field_name="created_at")
 
     class Meta:
         model = FollowUp
@@ -141,7 +151,7 @@ class DiagnosticFilter(CaseRecordFilter):
 
 
 class ApplicationFilter(CaseRecordFilter):
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSinceFilter(field_name="updated_at")
 
     class Meta:
         model = Application

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import validators
 from cases.enums import DocumentKind
 from cases.models import Application, DigitalDiagnostic, FollowUp, Step, StepType, YoungPerson
+from core.forms import IdMultipleChoiceField
 
 
 class DateInput(forms.DateInput):
@@ -64,7 +65,7 @@ class DiagnosticForm(forms.ModelForm):
 
 
 class StepsAddForm(forms.Form):
-    step_types = forms.ModelMultipleChoiceField(
+    step_types = IdMultipleChoiceField(
         queryset=None,  # the organisation's catalogue, given by the view
         widget=forms.CheckboxSelectMultiple,
         label=_("Steps"),

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 
 from accounts.enums import Role
 from accounts.models import User
-from cases import permissions, services
+from cases import grants, services
 from cases.enums import ApplicationSource, ApplicationStatus, DocumentKind, StepStatus
 from cases.models import (
     AccessLog,
@@ -87,7 +87,7 @@ def world() -> World:
     ends = timezone.now() + timedelta(days=7)
     for name, expires_at in (("delegate", ends), ("expired_delegate", timezone.now())):
         for file in (young_person, other_file):
-            permissions.grant_delegation(
+            grants.grant_delegation(
                 young_person=file,
                 user=users[name],
                 expires_at=expires_at,
@@ -319,7 +319,7 @@ def test_the_referent_and_a_supervisor_grant_and_revoke(world, actor):
         young_person=world.young_person,
         grantee=world.users["delegate"],
     )
-    holders = set(permissions.active_delegations(world.young_person).values_list("user", flat=True))
+    holders = set(grants.active_delegations(world.young_person).values_list("user", flat=True))
     assert holders == {world.users["colleague"].pk}
 
 
