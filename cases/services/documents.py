@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cases import validators
 from cases.models import (
     Document,
     YoungPerson,
@@ -75,11 +76,21 @@ def document_upload(
 ) -> Document:
     require_full_access(actor, young_person)
     file_kind = _check_document(upload)
-    original_name = (upload.name or "document")[-255:]
+    original_name = upload.name or "document"
+    name_limit = Document._meta.get_field("original_name").max_length
+    if len(original_name) > name_limit:
+        # The name is what the person will recognise: refused, never silently cut.
+        raise InvalidDocument(
+            _("The file name is too long: rename the file (%(limit)d characters at most).")
+            % {"limit": name_limit}
+        )
+    title = title.strip() or validators.document_title_default(
+        original_name, max_length=Document._meta.get_field("title").max_length
+    )
     document = Document(
         young_person=young_person,
         kind=kind,
-        title=title.strip() or original_name,
+        title=title,
         original_name=original_name,
         content_type=file_kind.content_type,
         size=upload.size,
