@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.enums import Role
 from accounts.models import Organization
 from accounts.selectors import organization_for
+from cases import validators
 from cases.enums import StepStatus, YoungPersonStatus
 from cases.models import Application, DigitalDiagnostic, Document, FollowUp, Step, YoungPerson
 from cases.selectors import (
@@ -23,6 +24,16 @@ from cases.selectors import (
     young_people_with_step_status,
 )
 from core.api.filters import IdFilter
+
+
+class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    """`updated_since`: a plausible moment of casework. The year 1 or 9999 with an offset
+    cannot even be converted to UTC, a 500 instead of a 400."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("lookup_expr", "gte")
+        kwargs.setdefault("validators", [validators.validate_plausible_moment])
+        super().__init__(*args, **kwargs)
 
 
 class YoungPersonFilter(django_filters.FilterSet):
@@ -47,14 +58,13 @@ class YoungPersonFilter(django_filters.FilterSet):
         min_value=1,
         max_value=3650,
     )
-    referent = django_filters.NumberFilter(
+    # An id past the 64-bit range would overflow in the database: IdFilter refuses it
+    # (the web list then ignores the filter, the API answers 400).
+    referent = IdFilter(
         field_name="referent_id", label=_("Referent (user id)"), widget=forms.HiddenInput
     )
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        label=_("Updated since"),
-        widget=forms.HiddenInput,
+    updated_since = UpdatedSinceFilter(
+        field_name="updated_at", label=_("Updated since"), widget=forms.HiddenInput
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
@@ -147,7 +157,7 @@ class CaseRecordFilter(django_filters.FilterSet):
 
 class StepFilter(CaseRecordFilter):
     status = django_filters.ChoiceFilter(choices=StepStatus.choices)
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSinceFilter(field_name="updated_at")
 
     class Meta:
         model = Step
@@ -155,7 +165,7 @@ class StepFilter(CaseRecordFilter):
 
 
 class FollowUpFilter(CaseRecordFilter):
-    updated_since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    updated_since = UpdatedSinceFilter(field_name="created_at")
 
     class Meta:
         model = FollowUp
@@ -169,7 +179,7 @@ class DiagnosticFilter(CaseRecordFilter):
 
 
 class ApplicationFilter(CaseRecordFilter):
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSinceFilter(field_name="updated_at")
 
     class Meta:
         model = Application

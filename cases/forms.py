@@ -9,6 +9,7 @@ from cases import validators
 from cases.enums import DocumentKind
 from cases.models import Application, DigitalDiagnostic, FollowUp, Step, StepType, YoungPerson
 from cases.services import APPLICATION_EDITABLE, FOLLOW_UP_WRITTEN
+from core.forms import IdMultipleChoiceField
 
 
 class DateInput(forms.DateInput):
@@ -65,7 +66,7 @@ class DiagnosticForm(forms.ModelForm):
 
 
 class StepsAddForm(forms.Form):
-    step_types = forms.ModelMultipleChoiceField(
+    step_types = IdMultipleChoiceField(
         queryset=None,  # the organisation's catalogue, given by the view
         widget=forms.CheckboxSelectMultiple,
         label=_("Steps"),

@@ -72,6 +72,16 @@ def validate_plausible_moment(moment: datetime) -> None:
         )
 
 
+def validate_plausible_day(day: date) -> None:
+    """A day of casework (a period's bounds): from 2000 to 2099. The year 1 or 9999 would
+    overflow when the period becomes moments in UTC, a 500 instead of a form error."""
+    if not EARLIEST_MOMENT.date() <= day < LATEST_MOMENT.date():
+        raise ValidationError(
+            _("Check the date: it must fall between the years 2000 and 2099."),
+            code="implausible",
+        )
+
+
 def validate_follow_up_moment(occurred_at: datetime) -> None:
     """When a follow-up took place: plausible, and not in the future (small tolerance)."""
     validate_plausible_moment(occurred_at)
@@ -84,6 +94,20 @@ def applied_on_default(*, status: str, applied_on: date | None) -> date | None:
     if status != ApplicationStatus.DRAFT and applied_on is None:
         return timezone.localdate()
     return applied_on
+
+
+def document_title_default(original_name: str, *, max_length: int) -> str:
+    """The title of a document uploaded without one: its file name, shortened at a word
+    boundary with an ellipsis when the name is longer than the title column (a derived
+    default, not what the person typed; the name itself is kept whole elsewhere)."""
+    if len(original_name) <= max_length:
+        return original_name
+    cut = original_name[: max_length - 1]
+    boundary = max(cut.rfind(separator) for separator in " _-.")
+    # A boundary in the first half would throw away most of the name: cut mid-word then.
+    if boundary >= max_length // 2:
+        cut = cut[:boundary]
+    return cut.rstrip(" _-.") + "…"
 
 
 def validate_delegation_end(ends_on: date) -> None:

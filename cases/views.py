@@ -1,9 +1,12 @@
 """Thin views: fetch through a scoped selector (404 when out of reach), call a service,
 render. Domain errors become messages on the form, never a 500."""
 
+from contextlib import nullcontext
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -44,6 +47,7 @@ from cases.forms import (
     YoungPersonUpdateForm,
 )
 from cases.models import Application, YoungPerson
+from core import form_tokens
 from core.access import as_pk
 from core.exceptions import DomainError, DuplicateSuspected, NotFound
 from core.pagination import querystring_without_page
@@ -183,10 +187,19 @@ def _form_page(
     template="cases/simple_form.html",
     multipart=False,
 ):
-    """The shared shape of every "add X to this file" page."""
+    """The shared shape of every "add X to this file" page.
+
+    The page renders a one-time token: posted twice, the form saves once. A POST without
+    a token (a script, an older page) is saved as before."""
+    token = form_tokens.posted(request)
     if request.method == "POST" and form.is_valid():
         try:
-            on_valid(form.cleaned_data)
+            # The token is taken in the transaction that saves: a refused save gives it back.
+            with transaction.atomic() if token else nullcontext():
+                if token and not form_tokens.take(user=request.user, token=token):
+                    messages.info(request, _("This form was already saved; nothing was added."))
+                    return redirect(_file_url(young_person))
+                on_valid(form.cleaned_data)
         except NotFound:
             raise
         except DomainError as error:
@@ -197,7 +210,13 @@ def _form_page(
     return render(
         request,
         template,
-        {"form": form, "yp": young_person, "title": title, "multipart": multipart},
+        {
+            "form": form,
+            "yp": young_person,
+            "title": title,
+            "multipart": multipart,
+            "form_token": form_tokens.for_page(request),
+        },
     )
 
 

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "accounts.middleware.CurrentOrganizationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.DatabaseBusyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -116,6 +117,16 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One writer at a time: a request waits for the lock (up to SQLITE_BUSY_TIMEOUT seconds)
+    # instead of failing with "database is locked". Immediate transactions take the write
+    # lock at BEGIN; a deferred one that reads then writes fails at once, whatever the
+    # timeout, because SQLite cannot wait there without risking a deadlock.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "timeout", float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20"))
+    )
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -51,6 +51,21 @@ class Conflict(DomainError):
     http_status = 409
 
 
+class DatabaseBusy(Conflict):
+    """Another write held the database past the wait (SQLite's "database is locked")."""
+
+    code = "database_busy"
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(
+            message
+            or _(
+                "Another change was being saved at the same moment, so yours was not saved. "
+                "Please try again."
+            )
+        )
+
+
 class ConcurrentModification(Conflict):
     """Somebody else saved the record after it was loaded."""
 

@@ -1,13 +1,20 @@
-"""Middleware every response goes through: how long a session lives, and the headers that
-keep signed-in pages out of caches and away from the browser's powerful features."""
+"""Middleware every response goes through: how long a session lives, the headers that
+keep signed-in pages out of caches and away from the browser's powerful features, and a
+clear 409 when the database is busy."""
 
+import logging
 import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.template import loader
 from django.utils.cache import patch_cache_control
+
+from core.database import is_database_busy
+
+logger = logging.getLogger(__name__)
 
 # Unix timestamps (seconds) kept in the session.
 SIGNED_IN_AT = "relais_signed_in_at"
@@ -78,3 +85,21 @@ class SecurityHeadersMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class DatabaseBusyMiddleware:
+    """A write that could not get the database in time answers a 409 page asking to try
+    again, not a 500. The page is rendered without the request's context processors: they
+    would query the busy database again."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_database_busy(exception):
+            return None
+        logger.warning("Database busy on %s %s: %s", request.method, request.path, exception)
+        return HttpResponse(loader.render_to_string("409.html"), status=409)

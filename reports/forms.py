@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases import validators
 from cases.forms import DateInput
 from reports.spreadsheets import IMPORT_FIELDS, IMPORT_MAX_BYTES, REQUIRED_FIELDS
 
@@ -33,10 +34,16 @@ class OrganizationChoiceForm(forms.Form):
 
 class ActivityReportForm(OrganizationChoiceForm):
     start = forms.DateField(
-        label=gettext_lazy("From"), widget=DateInput(), input_formats=DATE_INPUT_FORMATS
+        label=gettext_lazy("From"),
+        widget=DateInput(),
+        input_formats=DATE_INPUT_FORMATS,
+        validators=[validators.validate_plausible_day],
     )
     end = forms.DateField(
-        label=gettext_lazy("To (included)"), widget=DateInput(), input_formats=DATE_INPUT_FORMATS
+        label=gettext_lazy("To (included)"),
+        widget=DateInput(),
+        input_formats=DATE_INPUT_FORMATS,
+        validators=[validators.validate_plausible_day],
     )
 
     def clean(self):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from cases import validators
+from core.forms import IdMultipleChoiceField
 from core.periods import Period
 from supervision.constants import MAX_PERIOD_DAYS
 from supervision.enums import FUNNEL_STEP_CODES, Metric, ReferralDirection
@@ -30,8 +31,18 @@ def _clean_period(cleaned: dict, form: forms.Form) -> None:
 class PeriodForm(forms.Form):
     """The funnel's period; both dates are included. Empty means the last twelve months."""
 
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    end = forms.DateField(label=_("To (included)"), required=False, widget=DateInput)
+    start = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=DateInput,
+        validators=[validators.validate_plausible_day],
+    )
+    end = forms.DateField(
+        label=_("To (included)"),
+        required=False,
+        widget=DateInput,
+        validators=[validators.validate_plausible_day],
+    )
 
     def __init__(self, data=None, *, today: date | None = None) -> None:
         self.default = default_period(today)
@@ -63,8 +74,8 @@ class DrillDownForm(forms.Form):
     step = forms.ChoiceField(
         choices=[(code.value, code.label) for code in FUNNEL_STEP_CODES], required=False
     )
-    start = forms.DateField(required=False)
-    end = forms.DateField(required=False)
+    start = forms.DateField(required=False, validators=[validators.validate_plausible_day])
+    end = forms.DateField(required=False, validators=[validators.validate_plausible_day])
 
     def clean(self):
         cleaned = super().clean()
@@ -121,7 +132,7 @@ class ReassignForm(forms.Form):
     is unknown or out of reach makes the whole form invalid, so nothing is reassigned.
     """
 
-    young_people = forms.ModelMultipleChoiceField(
+    young_people = IdMultipleChoiceField(
         queryset=None,
         required=False,
         label=_("Files to reassign"),

@@ -5,8 +5,10 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
-from core.exceptions import DomainError
+from core.database import is_database_busy
+from core.exceptions import DatabaseBusy, DomainError
 
 
 class Conflict(APIException):
@@ -21,6 +23,9 @@ class PreconditionFailed(APIException):
 
 def exception_handler(exc, context):
     """Domain errors become clear 4xx answers, never 500s."""
+    if is_database_busy(exc):
+        set_rollback()
+        exc = DatabaseBusy()
     if isinstance(exc, DomainError):
         if exc.field:
             body = {exc.field: [exc.message]}

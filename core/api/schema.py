@@ -26,8 +26,9 @@ ERROR_DESCRIPTIONS = {
     "401": "No credentials, or an invalid or revoked token (`WWW-Authenticate: Token`).",
     "403": "Authenticated, but this side or role may not do this (`code: not_allowed`).",
     "404": "Does not exist, or is out of the caller's reach (never 403 for an object).",
-    "409": "Conflict: invalid transition, stale version, suspected duplicate, or a request "
-    "with the same Idempotency-Key still in progress.",
+    "409": "Conflict: invalid transition, stale version, suspected duplicate, a request "
+    "with the same Idempotency-Key still in progress, or another write holding the database "
+    "(`code: database_busy`: try again).",
     "415": "Unsupported media type.",
     "422": "The Idempotency-Key was already used for a different request.",
     "429": "Too many requests: see `Retry-After`.",

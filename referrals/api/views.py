@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from cases.api.views import DOCUMENT_RESPONSES
 from cases.downloads import document_response
+from cases.filters import UpdatedSinceFilter
 from cases.selectors import young_people_full_access
 from core.api.filters import LOOKUP_VALUE_REGEX
 from core.api.idempotency import idempotent
@@ -24,7 +25,7 @@ class ReferralApiFilter(django_filters.FilterSet):
     direction = django_filters.ChoiceFilter(
         choices=[("received", "received"), ("sent", "sent")], method="filter_direction"
     )
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSinceFilter(field_name="updated_at")
 
     class Meta:
         model = Referral
