@@ -163,3 +163,38 @@ def member_set_active(*, actor: User, membership: Membership, is_active: bool) -
         detail={"role": membership.role},
     )
     return membership
+
+
+@transaction.atomic
+def membership_admin_record(
+    *,
+    actor: User,
+    membership: Membership,
+    previous: dict | None = None,
+    deleted: bool = False,
+) -> None:
+    """What the Django admin did to a membership it saved or deleted itself (ModelAdmin
+    and the user page's inline write the row): logged, and the grants follow, like the
+    member services. `previous`: the form's initial role, is_active and organization
+    (None for a new membership)."""
+    if deleted:
+        kind, detail = SecurityEventKind.MEMBERSHIP_DEACTIVATED, {"role": membership.role}
+    elif previous is None:
+        kind, detail = SecurityEventKind.ROLE_GRANTED, {"role": membership.role}
+    elif previous.get("is_active", membership.is_active) != membership.is_active:
+        kind = (
+            SecurityEventKind.MEMBERSHIP_REACTIVATED
+            if membership.is_active
+            else SecurityEventKind.MEMBERSHIP_DEACTIVATED
+        )
+        detail = {"role": membership.role}
+    else:
+        kind = SecurityEventKind.ROLE_CHANGED
+        detail = {"role": membership.role, "previous_role": previous.get("role")}
+    detail["via"] = "admin"
+    moved_from = (previous or {}).get("organization")
+    if moved_from and moved_from != membership.organization_id:
+        # Moved to another organisation: the grants of the one it left follow too.
+        left = Membership(user=membership.user, organization_id=moved_from, role=membership.role)
+        membership_changed.fire(membership=left)
+    _membership_changed(actor=actor, membership=membership, kind=kind, detail=detail)

@@ -5,17 +5,18 @@ a destination role, a supervisor appointed while a referral is accepted gets the
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts import services as account_services
-from accounts.enums import Role
-from accounts.models import Membership, User
+from accounts.enums import Role, SecurityEventKind
+from accounts.models import Membership, SecurityEvent, User
 from core.testing import assert_same_num_queries, capture_queries
 from referrals import grants, services, workflow
 from referrals.enums import ReferralStatus
 from referrals.models import ReferralUserObjectPermission
-from tests.factories import YoungPersonFactory, member
+from tests.factories import UserFactory, YoungPersonFactory, member
 from tests.referrals.referral_helpers import (
     bring_to,
     grant_user_ids,
@@ -265,3 +266,90 @@ def grant_user_ids_of_org(scene) -> list[tuple[int, int]]:
             content_object__to_organization=scene.dest_org
         ).values_list("content_object_id", "user_id")
     )
+
+
+# --- the Django admin writes memberships itself: the grants follow there too -------------
+
+
+@pytest.fixture
+def platform(client):
+    client.force_login(User.objects.create_superuser("platform", "platform@example.org", "x"))
+    return client
+
+
+def test_a_supervisor_demoted_in_the_django_admin_loses_the_grant(platform, scene, accepted):
+    membership = _membership(scene.dest_supervisor, scene.dest_org)
+    response = platform.post(
+        reverse("admin:accounts_membership_change", args=[membership.pk]),
+        {
+            "user": scene.dest_supervisor.pk,
+            "organization": scene.dest_org.pk,
+            "role": Role.ADVISOR,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert grant_user_ids(accepted) == {scene.handler.pk}
+    event = SecurityEvent.objects.filter(subject=scene.dest_supervisor).latest("pk")
+    assert (event.kind, event.detail) == (
+        SecurityEventKind.ROLE_CHANGED,
+        {"role": Role.ADVISOR, "previous_role": Role.SUPERVISOR, "via": "admin"},
+    )
+
+
+def test_a_supervisor_added_or_deleted_in_the_django_admin(platform, scene, accepted):
+    newcomer = UserFactory()
+    response = platform.post(
+        reverse("admin:accounts_membership_add"),
+        {
+            "user": newcomer.pk,
+            "organization": scene.dest_org.pk,
+            "role": Role.SUPERVISOR,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert newcomer.pk in grant_user_ids(accepted)
+
+    membership = _membership(newcomer, scene.dest_org)
+    response = platform.post(
+        reverse("admin:accounts_membership_delete", args=[membership.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert grant_user_ids(accepted) == {scene.handler.pk, scene.dest_supervisor.pk}
+    assert list(
+        SecurityEvent.objects.filter(subject=newcomer).order_by("pk").values_list("kind", flat=True)
+    ) == [SecurityEventKind.ROLE_GRANTED, SecurityEventKind.MEMBERSHIP_DEACTIVATED]
+
+
+def test_a_supervisor_demoted_on_the_admin_user_page_loses_the_grant(platform, scene, accepted):
+    user = scene.fresh("dest_supervisor")
+    membership = _membership(user, scene.dest_org)
+    joined = timezone.localtime(user.date_joined)
+    response = platform.post(
+        reverse("admin:accounts_user_change", args=[user.pk]),
+        {
+            "username": user.username,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "is_active": "on",
+            "date_joined_0": joined.strftime("%Y-%m-%d"),
+            "date_joined_1": joined.strftime("%H:%M:%S"),
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "1",
+            "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
+            "memberships-0-id": membership.pk,
+            "memberships-0-user": user.pk,
+            "memberships-0-organization": scene.dest_org.pk,
+            "memberships-0-role": Role.ADVISOR,
+            "memberships-0-is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    assert _membership(user, scene.dest_org).role == Role.ADVISOR
+    assert grant_user_ids(accepted) == {scene.handler.pk}
+    assert SecurityEvent.objects.filter(
+        subject=user, kind=SecurityEventKind.ROLE_CHANGED, detail__via="admin"
+    ).exists()
