@@ -17,3 +17,15 @@ class Role(models.TextChoices):
 
 # Roles that work on young people's files inside their own organisation.
 CASEWORK_ROLES = frozenset({Role.ADVISOR, Role.SUPERVISOR})
+
+# Roles that see more than their own caseload (every file of the organisation, or its
+# members): appointing someone to one is notified to the organisation's other admins and
+# supervisors.
+ELEVATED_ROLES = frozenset({Role.SUPERVISOR, Role.ORG_ADMIN})
+
+
+class SecurityEventKind(models.TextChoices):
+    ROLE_GRANTED = "role_granted", _("Role granted")
+    ROLE_CHANGED = "role_changed", _("Role changed")
+    MEMBERSHIP_DEACTIVATED = "membership_deactivated", _("Membership deactivated")
+    MEMBERSHIP_REACTIVATED = "membership_reactivated", _("Membership reactivated")

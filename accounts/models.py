@@ -1,8 +1,9 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.enums import OrganizationKind, Role
+from accounts.enums import OrganizationKind, Role, SecurityEventKind
 
 
 class User(AbstractUser):
@@ -70,3 +71,54 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organization} ({self.get_role_display()})"
+
+
+class SecurityEvent(models.Model):
+    """The security log of roles and memberships: who gave whom which role, where, when.
+
+    Written by the services of accounts/services.py in the same transaction as the change;
+    never edited (the admin lists it read-only). `detail` holds what changed
+    (e.g. {"role": "supervisor", "previous_role": "advisor"})."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=SecurityEventKind.choices)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="security_events",
+        verbose_name=_("organisation"),
+    )
+    subject = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="security_events",
+        verbose_name=_("subject"),
+    )
+    detail = models.JSONField(_("detail"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SecurityEventKind.values),
+                name="security_event_kind_valid",
+            )
+        ]
+        indexes = [models.Index(fields=["organization", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.subject} @ {self.organization}"

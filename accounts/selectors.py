@@ -118,3 +118,18 @@ def organization_advisors(organization_id: int) -> QuerySet[User]:
     return organization_members_in_roles(organization_id, CASEWORK_ROLES).order_by(
         "last_name", "first_name"
     )
+
+
+def organization_member_roles(
+    organization_id: int, roles: frozenset[str] | set[str]
+) -> dict[int, str]:
+    """User pk → role of the active users holding one of `roles` in this organisation (an
+    active membership; one membership per user and organisation): one query."""
+    return dict(
+        Membership.objects.filter(
+            organization_id=organization_id,
+            is_active=True,
+            user__is_active=True,
+            role__in=roles,
+        ).values_list("user_id", "role")
+    )

@@ -1,12 +1,20 @@
-"""Writes about organisations and their members."""
+"""Writes about organisations and their members.
+
+Every membership write (created, role changed, deactivated, reactivated) goes through
+`_membership_changed`, in the service's transaction: a `SecurityEvent` row, the
+`membership_changed` hook (accounts/hooks.py: the referral grants follow the roles at
+once), and, when a person appoints someone to a role that sees more, an email to the
+organisation's other admins and supervisors after the commit."""
 
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from accounts.enums import Role
-from accounts.models import Membership, Organization, User
+from accounts import notifications
+from accounts.enums import ELEVATED_ROLES, Role, SecurityEventKind
+from accounts.hooks import membership_changed
+from accounts.models import Membership, Organization, SecurityEvent, User
 from accounts.selectors import administered_organizations, forget_memberships
 from core.exceptions import NotAllowed
 
@@ -14,6 +22,25 @@ from core.exceptions import NotAllowed
 def _require_admin(actor: User, organization: Organization) -> None:
     if organization not in administered_organizations(actor):
         raise NotAllowed(_("Only an administrator of this organisation can manage its members."))
+
+
+def _membership_changed(
+    *, actor: User | None, membership: Membership, kind: str, detail: dict
+) -> SecurityEvent:
+    forget_memberships(membership.user)
+    event = SecurityEvent.objects.create(
+        actor=actor,
+        kind=kind,
+        organization_id=membership.organization_id,
+        subject_id=membership.user_id,
+        detail=detail,
+    )
+    membership_changed.fire(membership=membership)
+    # Set-up code (actor None: seed_demo, tests) appoints silently; a person does not.
+    appointed = membership.is_active and membership.role in ELEVATED_ROLES
+    if actor is not None and appointed and kind != SecurityEventKind.MEMBERSHIP_DEACTIVATED:
+        notifications.on_role_granted(event)
+    return event
 
 
 @transaction.atomic
@@ -25,12 +52,19 @@ def organization_create(*, name: str, kind: str, territory: str = "") -> Organiz
 
 
 @transaction.atomic
-def membership_grant(*, user: User, organization: Organization, role: str) -> Membership:
+def membership_grant(
+    *, user: User, organization: Organization, role: str, actor: User | None = None
+) -> Membership:
     """Give `user` a role in `organization` (used by set-up code and by member_add)."""
     membership = Membership(user=user, organization=organization, role=role)
     membership.full_clean()
     membership.save()
-    forget_memberships(user)
+    _membership_changed(
+        actor=actor,
+        membership=membership,
+        kind=SecurityEventKind.ROLE_GRANTED,
+        detail={"role": role},
+    )
     return membership
 
 
@@ -82,7 +116,7 @@ def member_add(
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    membership = membership_grant(user=user, organization=organization, role=role)
+    membership = membership_grant(user=user, organization=organization, role=role, actor=actor)
     transaction.on_commit(lambda: _send_welcome(request, user))
     return membership
 
@@ -94,9 +128,17 @@ def member_change_role(*, actor: User, membership: Membership, role: str) -> Mem
         raise NotAllowed(_("Unknown role."))
     if membership.user_id == actor.pk and role != Role.ORG_ADMIN:
         raise NotAllowed(_("You cannot remove your own administrator role."))
+    previous = membership.role
+    if role == previous:
+        return membership
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
-    forget_memberships(membership.user)
+    _membership_changed(
+        actor=actor,
+        membership=membership,
+        kind=SecurityEventKind.ROLE_CHANGED,
+        detail={"role": role, "previous_role": previous},
+    )
     return membership
 
 
@@ -106,7 +148,53 @@ def member_set_active(*, actor: User, membership: Membership, is_active: bool) -
     _require_admin(actor, membership.organization)
     if membership.user_id == actor.pk and not is_active:
         raise NotAllowed(_("You cannot deactivate yourself."))
+    if membership.is_active == is_active:
+        return membership
     membership.is_active = is_active
     membership.save(update_fields=["is_active", "updated_at"])
-    forget_memberships(membership.user)
+    _membership_changed(
+        actor=actor,
+        membership=membership,
+        kind=(
+            SecurityEventKind.MEMBERSHIP_REACTIVATED
+            if is_active
+            else SecurityEventKind.MEMBERSHIP_DEACTIVATED
+        ),
+        detail={"role": membership.role},
+    )
     return membership
+
+
+@transaction.atomic
+def membership_admin_record(
+    *,
+    actor: User,
+    membership: Membership,
+    previous: dict | None = None,
+    deleted: bool = False,
+) -> None:
+    """What the Django admin did to a membership it saved or deleted itself (ModelAdmin
+    and the user page's inline write the row): logged, and the grants follow, like the
+    member services. `previous`: the form's initial role, is_active and organization
+    (None for a new membership)."""
+    if deleted:
+        kind, detail = SecurityEventKind.MEMBERSHIP_DEACTIVATED, {"role": membership.role}
+    elif previous is None:
+        kind, detail = SecurityEventKind.ROLE_GRANTED, {"role": membership.role}
+    elif previous.get("is_active", membership.is_active) != membership.is_active:
+        kind = (
+            SecurityEventKind.MEMBERSHIP_REACTIVATED
+            if membership.is_active
+            else SecurityEventKind.MEMBERSHIP_DEACTIVATED
+        )
+        detail = {"role": membership.role}
+    else:
+        kind = SecurityEventKind.ROLE_CHANGED
+        detail = {"role": membership.role, "previous_role": previous.get("role")}
+    detail["via"] = "admin"
+    moved_from = (previous or {}).get("organization")
+    if moved_from and moved_from != membership.organization_id:
+        # Moved to another organisation: the grants of the one it left follow too.
+        left = Membership(user=membership.user, organization_id=moved_from, role=membership.role)
+        membership_changed.fire(membership=left)
+    _membership_changed(actor=actor, membership=membership, kind=kind, detail=detail)

@@ -10,7 +10,12 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from accounts.enums import CASEWORK_ROLES, Role
 from accounts.models import Organization, User
-from accounts.selectors import active_memberships, organization_for, organization_members_in_roles
+from accounts.selectors import (
+    active_memberships,
+    organization_for,
+    organization_member_roles,
+    organization_members_in_roles,
+)
 from cases.models import YoungPerson
 from cases.selectors import duplicates_in_organization, young_people_full_access
 from referrals import grants
@@ -126,6 +131,17 @@ def destination_handlers(organization_id: int) -> QuerySet[User]:
     return organization_members_in_roles(organization_id, DESTINATION_ROLES).order_by(
         "last_name", "first_name"
     )
+
+
+def destination_member_roles(organization_id: int) -> dict[int, str]:
+    """User pk → role of everyone who may handle a referral to this organisation."""
+    return organization_member_roles(organization_id, DESTINATION_ROLES)
+
+
+def sharing_referrals_to(organization_id: int) -> QuerySet[Referral]:
+    """Referrals to this organisation whose shared file is open (accepted), unscoped: for
+    the service that keeps their grants in step with the organisation's roles."""
+    return Referral.objects.filter(to_organization_id=organization_id, status__in=SHARING_STATUSES)
 
 
 def destination_organizations(exclude_id: int) -> QuerySet[Organization]:

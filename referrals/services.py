@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from accounts.models import Organization, User
+from accounts.enums import Role
+from accounts.models import Membership, Organization, User
 from cases.enums import AccessAction
 from cases.models import YoungPerson
 from cases.selectors import young_people_full_access
@@ -297,6 +298,36 @@ def referral_assign_handler(*, actor: User, referral: Referral, handler: User) -
             grants.revoke_shared_file(referral=referral, user=previous)
         grants.grant_shared_file(referral=referral, users=holders)
     return referral
+
+
+@transaction.atomic
+def referral_grants_sync(*, organization: Organization) -> None:
+    """Make the grants on the shared files of every accepted referral TO `organization`
+    what the roles say now: its handler while they hold a destination role there (a
+    supervisor demoted to advisor still handles it; a deactivated one does not), and its
+    active supervisors. Rows are deleted and created in bulk: a fixed number of queries,
+    whatever the number of referrals (bounded by the organisation's accepted ones)."""
+    referrals = selectors.sharing_referrals_to(organization.pk)
+    handlers = dict(referrals.values_list("pk", "handler_id"))
+    if not handlers:
+        return
+    roles = selectors.destination_member_roles(organization.pk)
+    supervisors = {pk for pk, role in roles.items() if role == Role.SUPERVISOR}
+    wanted = {
+        (referral_id, user_id)
+        for referral_id, handler_id in handlers.items()
+        for user_id in supervisors | ({handler_id} if handler_id in roles else set())
+    }
+    existing = grants.shared_file_grants(referrals)
+    remove = [pk for pk, referral_id, user_id in existing if (referral_id, user_id) not in wanted]
+    add = sorted(wanted - {(referral_id, user_id) for _pk, referral_id, user_id in existing})
+    grants.replace_shared_file_grants(remove=remove, add=add)
+
+
+def referral_grants_on_membership_change(*, membership: Membership) -> None:
+    """Listener of accounts' `membership_changed` hook (registered in referrals/apps.py):
+    a role given or taken away changes the grants at once, in the same transaction."""
+    referral_grants_sync(organization=membership.organization)
 
 
 @transaction.atomic

@@ -6,13 +6,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts import services as account_services
 from accounts.enums import Role
 from cases import services as case_services
 from cases.enums import AccessAction
 from cases.models import AccessLog
 from referrals import services
 from referrals.enums import OutcomeCode, ReferralStatus
-from tests.factories import FollowUpFactory, member
+from tests.factories import FollowUpFactory, UserFactory
 from tests.referrals.referral_helpers import (
     DESTINATION_SIDE,
     GRANT_HOLDERS,
@@ -124,13 +125,19 @@ def test_destination_member_who_leaves_loses_the_shared_file(client):
     )
 
 
-def test_a_supervisor_who_joins_after_acceptance_has_no_grant(client):
+def test_a_supervisor_who_joins_after_acceptance_gets_the_grant(client):
+    """Grants follow roles (issue 9): a supervisor appointed while the referral is accepted
+    is given the grant in the same transaction (tests/referrals/
+    test_referral_grants_follow_roles.py has the other ways in and out)."""
     scene = make_scene()
     referral = bring_to(scene, send_referral(scene), S.ACCEPTED)
-    newcomer = member(scene.dest_org, Role.SUPERVISOR)
+    newcomer = UserFactory()
+    account_services.membership_grant(
+        user=newcomer, organization=scene.dest_org, role=Role.SUPERVISOR
+    )
     client.force_login(newcomer)
     assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 200
-    assert client.get(reverse("referrals:shared_file", args=[referral.pk])).status_code == 404
+    assert client.get(reverse("referrals:shared_file", args=[referral.pk])).status_code == 200
 
 
 def test_unknown_or_malformed_referral_is_404(client):
