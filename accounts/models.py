@@ -37,20 +37,22 @@ class User(AbstractUser):
         marker of a new password (`AbstractBaseUser.save` reads it; hash upgrades on
         sign-in clear it first, so they revoke nothing)."""
         update_fields = kwargs.get("update_fields")
-        existing = not self._state.adding
-        password_changed = self._password is not None or self.__dict__.get("_password_disabled")
-        password_saved = update_fields is None or "password" in update_fields
-        active_saved = update_fields is None or "is_active" in update_fields
-        super().save(**kwargs)
-        self.__dict__.pop("_password_disabled", None)
-        if not existing:
+        disabled = self.__dict__.pop("_password_disabled", False)
+        revoke = None
+        if not self._state.adding:
+            if not self.is_active and (update_fields is None or "is_active" in update_fields):
+                revoke = SecurityEventKind.TOKENS_REVOKED_DEACTIVATED
+            elif (self._password is not None or disabled) and (
+                update_fields is None or "password" in update_fields
+            ):
+                revoke = SecurityEventKind.TOKENS_REVOKED_PASSWORD
+        if revoke is None:
+            super().save(**kwargs)
             return
-        if not self.is_active and active_saved:
-            ApiToken.objects.revoke_all(
-                user=self, kind=SecurityEventKind.TOKENS_REVOKED_DEACTIVATED
-            )
-        elif password_changed and password_saved:
-            ApiToken.objects.revoke_all(user=self, kind=SecurityEventKind.TOKENS_REVOKED_PASSWORD)
+        # One transaction: a new password is never saved while the old tokens survive.
+        with transaction.atomic():
+            super().save(**kwargs)
+            ApiToken.objects.revoke_all(user=self, kind=revoke)
 
 
 class Organization(models.Model):

@@ -329,7 +329,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "API for partner systems: young people's files (within the caller's permissions), "
         "referrals and their transitions. Authenticate with `Authorization: Token <key>` "
-        "(POST /api/v1/auth/token/). Out-of-reach objects answer 404."
+        "(POST /api/v1/auth/token/: the key is shown once and expires at `expires_at`; a "
+        "password change or deactivation revokes it). Out-of-reach objects answer 404."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

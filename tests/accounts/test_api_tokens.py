@@ -103,6 +103,16 @@ def test_a_wrong_password_creates_nothing_and_counts_as_a_failed_sign_in(browser
     assert AccessAttempt.objects.get(username="lou.b").failures_since_start == 1
 
 
+def test_guessing_the_password_here_locks_the_account_like_the_login_form(browser, advisor):
+    answers = [create(browser, password=f"guess-{n}").status_code for n in range(10)]
+    right = create(browser)
+
+    assert answers[:9] == [400] * 9
+    assert answers[9] == right.status_code == 429
+    assert "verrouillé" in right.content.decode()
+    assert not ApiToken.objects.exists()
+
+
 def test_a_name_is_required(browser):
     response = create(browser, label="  ")
 
