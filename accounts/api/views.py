@@ -1,4 +1,5 @@
 from django.contrib.auth import authenticate
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -108,7 +109,11 @@ class TokenView(APIView):
         token, key = services.api_token_create(
             actor=user, label=serializer.validated_data["label"], via="api"
         )
-        return Response(TokenSerializer({"token": key, "expires_at": token.expiry}).data)
+        response = Response(TokenSerializer({"token": key, "expires_at": token.expiry}).data)
+        # A credential: no cache may keep it (the caller is not signed in yet, so the
+        # middleware that marks signed-in answers does not).
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):

@@ -81,6 +81,7 @@ def test_creating_a_token_shows_the_key_once(browser, advisor):
 
     assert response.status_code == 200
     assert response.templates[0].name == "accounts/api_token_created.html"
+    assert "no-store" in response["Cache-Control"]
     keys = set(KEY_RE.findall(response.content.decode()))
     assert len(keys) == 1
     key = keys.pop()

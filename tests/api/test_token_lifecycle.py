@@ -62,6 +62,8 @@ def obtain(username: str = "sacha.m", password: str = DEFAULT_PASSWORD, **extra)
         TOKEN_URL, {"username": username, "password": password}, format="json", **extra
     )
     assert response.status_code == 200, response.content
+    # The answer holds a credential: no cache may keep it.
+    assert "no-store" in response["Cache-Control"]
     return response.json()
 
 
