@@ -29,3 +29,8 @@ class SecurityEventKind(models.TextChoices):
     ROLE_CHANGED = "role_changed", _("Role changed")
     MEMBERSHIP_DEACTIVATED = "membership_deactivated", _("Membership deactivated")
     MEMBERSHIP_REACTIVATED = "membership_reactivated", _("Membership reactivated")
+    TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-factor authentication turned on")
+    TWO_FACTOR_DISABLED = "two_factor_disabled", _("Two-factor authentication turned off")
+    TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor authentication reset by an administrator")
+    RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated", _("New recovery codes")
+    RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from accounts import notifications
+from accounts import notifications, two_factor
 from accounts.enums import ELEVATED_ROLES, Role, SecurityEventKind
 from accounts.hooks import membership_changed
 from accounts.models import Membership, Organization, SecurityEvent, User
@@ -198,3 +198,12 @@ def membership_admin_record(
         left = Membership(user=membership.user, organization_id=moved_from, role=membership.role)
         membership_changed.fire(membership=left)
     _membership_changed(actor=actor, membership=membership, kind=kind, detail=detail)
+
+
+def member_reset_two_factor(*, actor: User, membership: Membership) -> None:
+    """A member lost their phone and their recovery codes: an administrator of one of
+    their organisations removes their second factor; they set up a new one at sign-in."""
+    _require_admin(actor, membership.organization)
+    if membership.user_id == actor.pk:
+        raise NotAllowed(_("Use your own two-factor page to change your second factor."))
+    two_factor.reset(user=membership.user, actor=actor, organization_id=membership.organization_id)
