@@ -43,3 +43,8 @@ class SecurityEventKind(models.TextChoices):
         "tokens_revoked_no_membership",
         _("API tokens revoked: last membership ended"),
     )
+    TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-factor authentication turned on")
+    TWO_FACTOR_DISABLED = "two_factor_disabled", _("Two-factor authentication turned off")
+    TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor authentication reset by an administrator")
+    RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated", _("New recovery codes")
+    RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")

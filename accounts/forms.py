@@ -77,3 +77,33 @@ class ApiTokenCreateForm(forms.Form):
         if user is None or user.pk != owner.pk:
             raise forms.ValidationError(_("This is not your password."))
         return password
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A code from the authenticator app (6 digits) or, where accepted, a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+        error_messages={
+            "required": _("Enter the code."),
+            "max_length": _("A code has at most %(limit_value)d characters."),
+        },
+    )
+
+    def __init__(self, *args, allow_recovery: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if allow_recovery:
+            self.fields["code"].help_text = _(
+                "The 6 digits your authenticator app shows for Relais, or one of your "
+                "recovery codes."
+            )
+        else:
+            self.fields["code"].help_text = _(
+                "The 6 digits your authenticator app shows once you have added Relais to it."
+            )
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"

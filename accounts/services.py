@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import notifications
+from accounts import notifications, two_factor
 from accounts.enums import ELEVATED_ROLES, Role, SecurityEventKind
 from accounts.hooks import membership_changed
 from accounts.models import ApiToken, Membership, Organization, SecurityEvent, User
@@ -290,3 +290,12 @@ def api_token_touch(token: ApiToken) -> None:
     except OperationalError:
         return
     token.last_used_at = now
+
+
+def member_reset_two_factor(*, actor: User, membership: Membership) -> None:
+    """A member lost their phone and their recovery codes: an administrator of one of
+    their organisations removes their second factor; they set up a new one at sign-in."""
+    _require_admin(actor, membership.organization)
+    if membership.user_id == actor.pk:
+        raise NotAllowed(_("Use your own two-factor page to change your second factor."))
+    two_factor.reset(user=membership.user, actor=actor, organization_id=membership.organization_id)

@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import services
+from accounts import services, two_factor
 from accounts.access import (
     access_administered_organization,
     access_api_token,
@@ -74,7 +74,15 @@ def member_edit(request: HttpRequest, org_pk: int, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Role changed."))
             return redirect("accounts:members", org_pk=org_pk)
-    return render(request, "accounts/member_edit.html", {"membership": membership, "form": form})
+    return render(
+        request,
+        "accounts/member_edit.html",
+        {
+            "membership": membership,
+            "form": form,
+            "two_factor_enabled": two_factor.is_enabled(membership.user),
+        },
+    )
 
 
 @require_POST
@@ -134,6 +142,22 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         request, _("Token “%(label)s” revoked: it no longer works.") % {"label": token}
     )
     return redirect("accounts:api_tokens")
+
+
+@require_POST
+def member_reset_two_factor(request: HttpRequest, org_pk: int, pk: int) -> HttpResponse:
+    membership = access_membership(request.user, pk, organization_pk=org_pk)
+    try:
+        services.member_reset_two_factor(actor=request.user, membership=membership)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Two-factor authentication reset: %(name)s sets it up again at the next sign-in.")
+            % {"name": membership.user.display_name},
+        )
+    return redirect("accounts:member_edit", org_pk=org_pk, pk=pk)
 
 
 @require_POST

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "accounts",
     "cases",
@@ -78,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has given its second factor.
+    "django_otp.middleware.OTPMiddleware",
     # Before LoginRequiredMiddleware: an expired session is signed out, then sent to login.
     "core.middleware.SessionLifetimeMiddleware",
     # Cache-Control for signed-in users (the API's token users included) and
@@ -85,6 +90,9 @@ MIDDLEWARE = [
     "core.middleware.SecurityHeadersMiddleware",
     "accounts.middleware.CurrentOrganizationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After LoginRequiredMiddleware: a signed-in session gives its second factor (or
+    # enrols, when its role requires one) before any other page (accounts/two_factor.py).
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.DatabaseBusyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -173,6 +181,10 @@ AXES_DISABLE_ACCESS_LOG = True
 PASSWORD_RESET_LIMIT_PER_IP = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_IP", "5"))
 PASSWORD_RESET_LIMIT_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_EMAIL", "3"))
 PASSWORD_RESET_LIMIT_PERIOD = int(os.environ.get("PASSWORD_RESET_LIMIT_PERIOD", "3600"))
+# Two-factor authentication (README, "Two-factor authentication"): the issuer shown in
+# authenticator apps; secrets and recovery codes never shown in the Django admin.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Relais")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

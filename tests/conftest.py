@@ -28,6 +28,19 @@ def unordered_slices_fail() -> None:
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def force_login_is_verified() -> None:
+    """`client.force_login(user)` gives a session that has passed two-factor
+    authentication when the account uses it (see tests/two_factor.py)."""
+    from django.test import Client
+
+    from tests.two_factor import verified_force_login
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "force_login", verified_force_login)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def reproducible_factories(request: pytest.FixtureRequest) -> None:
     """Seed factory_boy and Faker from the test's id: a test gets the same fake names on

@@ -31,6 +31,7 @@ from core.exceptions import NotFound
 from referrals import services as referral_services
 from referrals.access import access_referral, access_shared_file
 from tests.factories import OrganizationFactory, StepFactory, YoungPersonFactory, member
+from tests.two_factor import fresh_code
 
 pytestmark = pytest.mark.django_db
 
@@ -193,8 +194,11 @@ def test_the_admin_has_no_case_model_and_view_on_site_leads_nowhere(client, case
 
 
 def test_a_token_of_the_superuser_sees_no_case_content(case, superuser):
+    # The superuser must use two-factor authentication: its token takes the code too.
     answer = APIClient().post(
-        "/api/v1/auth/token/", {"username": "platform", "password": PASSWORD}, format="json"
+        "/api/v1/auth/token/",
+        {"username": "platform", "password": PASSWORD, "otp": fresh_code(superuser)},
+        format="json",
     )
     assert answer.status_code == 200
     api = APIClient()

@@ -1,4 +1,5 @@
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -7,7 +8,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import services
+from accounts import services, two_factor
 from accounts.api.authentication import ApiTokenAuthentication
 from accounts.lockout import (
     LOCKED_STATUS,
@@ -32,6 +33,16 @@ class TokenRequestSerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         help_text="Optional: which system holds the token (shown on the owner's page).",
+    )
+    otp = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=(
+            "Required when the account uses two-factor authentication: the current code of "
+            "its authenticator app (or one of its recovery codes, used up)."
+        ),
     )
 
 
@@ -67,7 +78,19 @@ class TokenView(APIView):
         auth=[],
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(description="Wrong credentials"),
+            400: OpenApiResponse(
+                description=(
+                    "Wrong credentials, or `otp` missing or wrong for an account with "
+                    "two-factor authentication (a wrong code counts as a failed sign-in "
+                    "towards the lockout)"
+                )
+            ),
+            403: OpenApiResponse(
+                description=(
+                    "`code: two_factor_enrolment_required`: the account's role requires "
+                    "two-factor authentication and it has not set it up yet (in the browser)"
+                )
+            ),
             409: OpenApiResponse(
                 description=(
                     "`code: token_limit_reached`: the account already holds "
@@ -106,6 +129,9 @@ class TokenView(APIView):
                 {"non_field_errors": [_("Unable to log in with these credentials.")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        refused = self._second_factor_refusal(request, user, serializer.validated_data["otp"])
+        if refused is not None:
+            return refused
         token, key = services.api_token_create(
             actor=user, label=serializer.validated_data["label"], via="api"
         )
@@ -114,6 +140,36 @@ class TokenView(APIView):
         # middleware that marks signed-in answers does not).
         patch_cache_control(response, private=True, no_store=True)
         return response
+
+    @staticmethod
+    def _second_factor_refusal(request, user, otp: str) -> Response | None:
+        """An account with 2FA gives its current code too; a wrong code is a failed
+        sign-in for django-axes (guessing codes leads to the same lockout as passwords)."""
+        if two_factor.is_enabled(user):
+            if not otp.strip():
+                message = _("This account uses two-factor authentication: send its code in otp.")
+            elif two_factor.check_code(user, otp) is None:
+                user_login_failed.send(
+                    sender=__name__,
+                    credentials={"username": user.get_username()},
+                    request=request,
+                )
+                message = _("This code is not valid (a code works once).")
+            else:
+                return None
+            return Response({"otp": [message]}, status=status.HTTP_400_BAD_REQUEST)
+        if two_factor.is_required(user):
+            return Response(
+                {
+                    "detail": _(
+                        "Your role requires two-factor authentication: set it up in Relais "
+                        "(sign in with a browser) before asking for a token."
+                    ),
+                    "code": "two_factor_enrolment_required",
+                },
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        return None
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):
