@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import ApiToken, Membership, Organization, SecurityEvent, User
+from accounts.security_log import SECURITY_LOG_COLUMNS
+from core.csv_export import csv_response
 
 # What the services need to know about a membership the admin changed.
 _TRACKED = ("role", "is_active", "organization")
@@ -79,11 +82,20 @@ class MembershipAdmin(admin.ModelAdmin):
 class SecurityEventAdmin(admin.ModelAdmin):
     """Read-only: the log is written by the services, never by hand."""
 
-    list_display = ["at", "kind", "organization", "subject", "actor"]
+    list_display = ["at", "kind", "organization", "subject", "actor", "ip_address"]
     list_filter = ["kind", "organization__kind"]
-    search_fields = ["subject__username", "actor__username", "organization__name"]
+    search_fields = ["subject__username", "actor__username", "organization__name", "ip_address"]
     list_select_related = ["organization", "subject", "actor"]
     date_hierarchy = "at"
+    actions = ["export_csv"]
+
+    @admin.action(description=_("Export the selected events as CSV"))
+    def export_csv(self, request, queryset):
+        return csv_response(
+            _("security log"),
+            SECURITY_LOG_COLUMNS,
+            queryset.select_related("organization", "subject", "actor").order_by("-at", "-pk"),
+        )
 
     def has_add_permission(self, request) -> bool:
         return False

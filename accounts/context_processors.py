@@ -43,6 +43,10 @@ def memberships(request: HttpRequest) -> dict:
             ),
             (reverse("cases:catalogue"), _("Step catalogue")),
             (reverse("referrals:webhooks"), _("Webhooks")),
+            (
+                reverse("accounts:security_log", kwargs={"org_pk": membership.organization_id}),
+                _("Security log"),
+            ),
         ]
     # The longest matching prefix is the current section.
     best = max(

@@ -48,3 +48,11 @@ class SecurityEventKind(models.TextChoices):
     TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor authentication reset by an administrator")
     RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated", _("New recovery codes")
     RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
+    # Signing in (accounts/security_log.py, from Django's and django-axes' signals).
+    LOGIN_SUCCEEDED = "login_succeeded", _("Signed in")
+    LOGIN_FAILED = "login_failed", _("Failed sign-in")
+    LOCKED_OUT = "locked_out", _("Account locked after failed sign-ins")
+    TWO_FACTOR_FAILED = "two_factor_failed", _("Wrong two-factor code")
+    # Reading many files at once, and the data-protection housekeeping.
+    EXPORT = "export", _("Export of several files")
+    RETENTION_RUN = "retention_run", _("Retention run")

@@ -1,9 +1,13 @@
+from datetime import date, datetime, time, timedelta
+
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.enums import Role
+from accounts.enums import Role, SecurityEventKind
 from accounts.models import Membership, User
 
 
@@ -107,3 +111,47 @@ class TwoFactorCodeForm(forms.Form):
                 "The 6 digits your authenticator app shows once you have added Relais to it."
             )
             self.fields["code"].widget.attrs["inputmode"] = "numeric"
+
+
+class SecurityLogFilterForm(forms.Form):
+    """Filters of the security log page and its CSV export."""
+
+    kind = forms.ChoiceField(
+        label=_("Event"),
+        choices=[("", _("All events")), *SecurityEventKind.choices],
+        required=False,
+    )
+    start = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(2099, 12, 31))],
+    )
+    end = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(2099, 12, 31))],
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start date must come before the end date."))
+        return cleaned
+
+    def filter(self, events):
+        if not self.is_valid():
+            return events.none()
+        data = self.cleaned_data
+        if data["kind"]:
+            events = events.filter(kind=data["kind"])
+        zone = timezone.get_current_timezone()
+        if data["start"]:
+            events = events.filter(at__gte=datetime.combine(data["start"], time.min, zone))
+        if data["end"]:
+            events = events.filter(
+                at__lt=datetime.combine(data["end"] + timedelta(days=1), time.min, zone)
+            )
+        return events

@@ -143,6 +143,9 @@ class SecurityEvent(models.Model):
         verbose_name=_("subject"),
     )
     detail = models.JSONField(_("detail"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    # The client's address, for what comes from a request (sign-ins, lockouts): as
+    # core.http.client_ip reads it (TRUSTED_PROXY_COUNT).
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("security event")
@@ -154,7 +157,11 @@ class SecurityEvent(models.Model):
                 name="security_event_kind_valid",
             )
         ]
-        indexes = [models.Index(fields=["organization", "at"])]
+        indexes = [
+            models.Index(fields=["organization", "at"]),
+            # An organisation's log also shows its members' sign-ins (no organisation).
+            models.Index(fields=["subject", "at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.subject} @ {self.organization}"

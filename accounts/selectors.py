@@ -3,10 +3,10 @@ for the length of a request, so every selector that needs them costs one query a
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.enums import CASEWORK_ROLES, Role
-from accounts.models import ApiToken, Membership, Organization, User
+from accounts.models import ApiToken, Membership, Organization, SecurityEvent, User
 
 _CACHE_ATTR = "_relais_active_memberships"
 
@@ -138,3 +138,17 @@ def organization_member_roles(
 def api_tokens_of(user: User) -> QuerySet[ApiToken]:
     """The user's live API tokens, newest first (expired ones are gone for good)."""
     return ApiToken.objects.live().filter(user=user).order_by("-created", "-pk")
+
+
+def security_events_for(organization: Organization) -> QuerySet[SecurityEvent]:
+    """An organisation's security log: the events about it (roles, memberships, exports…)
+    and those about no organisation whose subject is one of its members, past or present
+    (sign-ins, lockouts, two-factor, API tokens). Newest first."""
+    members = Membership.objects.filter(organization=organization).values("user_id")
+    return (
+        SecurityEvent.objects.filter(
+            Q(organization=organization) | Q(organization__isnull=True, subject_id__in=members)
+        )
+        .select_related("subject", "actor", "organization")
+        .order_by("-at", "-pk")
+    )

@@ -22,6 +22,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import security_log
 from accounts.enums import ELEVATED_ROLES, SecurityEventKind
 from accounts.models import SecurityEvent, User
 from accounts.selectors import active_memberships
@@ -220,6 +221,7 @@ def check_code(user: User, code: str) -> TOTPDevice | StaticDevice | None:
 def verify(*, request: HttpRequest, code: str) -> bool:
     device = check_code(request.user, code)
     if device is None:
+        security_log.second_factor_failed(request=request, user=request.user)
         return False
     _verified(request, device)
     return True

@@ -54,6 +54,12 @@ urlpatterns = [
         views.member_reset_two_factor,
         name="member_reset_two_factor",
     ),
+    path("organizations/<int:org_pk>/security-log/", views.security_log, name="security_log"),
+    path(
+        "organizations/<int:org_pk>/security-log/export/",
+        views.security_log_export,
+        name="security_log_export",
+    ),
     path("two-factor/", two_factor_views.overview, name="two_factor"),
     path("two-factor/setup/", two_factor_views.setup, name="two_factor_setup"),
     path("two-factor/verify/", two_factor_views.verify, name="two_factor_verify"),

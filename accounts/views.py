@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -20,15 +21,19 @@ from accounts.forms import (
     MemberAddForm,
     MemberRoleForm,
     OrganizationSwitchForm,
+    SecurityLogFilterForm,
 )
 from accounts.middleware import SESSION_KEY
 from accounts.ratelimit import password_reset_allowed
+from accounts.security_log import SECURITY_LOG_COLUMNS, describe_detail
 from accounts.selectors import (
     active_memberships,
     api_tokens_of,
     membership_in,
     organization_members,
+    security_events_for,
 )
+from core.csv_export import CHUNK, csv_response
 from core.exceptions import DomainError
 
 
@@ -200,3 +205,47 @@ class PasswordResetView(auth_views.PasswordResetView):
 @method_decorator(require_http_methods(["GET", "POST"]), name="dispatch")
 class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:password_change_done")
+
+
+def _security_log_events(request: HttpRequest, org_pk: int):
+    organization = access_administered_organization(request.user, org_pk)
+    form = SecurityLogFilterForm(request.GET or None)
+    events = security_events_for(organization)
+    return organization, form, (form.filter(events) if form.is_bound else events)
+
+
+@require_http_methods(["GET"])
+def security_log(request: HttpRequest, org_pk: int) -> HttpResponse:
+    """The organisation's security log, for its administrators (README, "Security log")."""
+    organization, form, events = _security_log_events(request, org_pk)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/security_log.html",
+        {
+            "organization": organization,
+            "form": form,
+            "page": page,
+            "rows": [(event, describe_detail(event.detail)) for event in page],
+            "querystring": _without_page(request),
+        },
+    )
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@require_http_methods(["GET"])
+def security_log_export(request: HttpRequest, org_pk: int) -> HttpResponse:
+    """The same events, with the same filters, as a CSV file."""
+    organization, form, events = _security_log_events(request, org_pk)
+    if form.is_bound and not form.is_valid():
+        return redirect(reverse("accounts:security_log", kwargs={"org_pk": organization.pk}))
+    return csv_response(
+        f"{_('security log')} {organization.name}",
+        SECURITY_LOG_COLUMNS,
+        events.iterator(chunk_size=CHUNK),
+    )

@@ -249,3 +249,9 @@ def test_organisation_admin_pages(page, live_server, login, assert_accessible, n
     assert_accessible(page)
     visit(page, f"{base}/young-people/catalogue/", assert_accessible)
     visit(page, f"{base}/referrals/webhooks/", assert_accessible)
+    # The security log: the admin's own sign-in is there; a bad filter shows its error.
+    log = f"{base}/accounts/organizations/{nord.pk}/security-log/"
+    visit(page, log, assert_accessible)
+    assert page.locator("main table tbody tr").count() >= 1
+    visit(page, f"{log}?start=2026-05-01&end=2026-01-01", assert_accessible)
+    assert page.locator("main .errorlist").count() == 1
