@@ -57,8 +57,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "guardian",
     "axes",
+    "auditlog",
     "core",
     "accounts",
+    "history",
     "cases",
     "referrals",
     "reports",
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     # Permissions-Policy on every response.
     "core.middleware.SecurityHeadersMiddleware",
     "accounts.middleware.CurrentOrganizationMiddleware",
+    # Who changed what, through which channel (web, API, admin): README, "History of changes".
+    "history.middleware.HistoryMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.DatabaseBusyMiddleware",
@@ -130,6 +134,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# History of changes (django-auditlog): our entry model carries the young person and the
+# channel; values kept as JSON types; no client address stored with each change.
+AUDITLOG_LOGENTRY_MODEL = "history.HistoryEntry"
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_DISABLE_REMOTE_ADDR = True
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out (account, client) pair before any password is checked.
     "axes.backends.AxesStandaloneBackend",
