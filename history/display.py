@@ -119,13 +119,14 @@ def entry_view(entry: HistoryEntry) -> EntryView:
         before, after = entry.changes[name]
         field = _field(model, name)
         before_name, after_name = names.get(name) or (None, None)
-        lines.append(
-            ChangeLine(
-                field=capfirst(field.verbose_name) if field is not None else name,
-                before=_shown(field, before, before_name, formatters.get(name)),
-                after=_shown(field, after, after_name, formatters.get(name)),
-            )
+        line = ChangeLine(
+            field=capfirst(field.verbose_name) if field is not None else name,
+            before=_shown(field, before, before_name, formatters.get(name)),
+            after=_shown(field, after, after_name, formatters.get(name)),
         )
+        # A creation or deletion lists the fields that had a value.
+        if line.before != EMPTY or line.after != EMPTY:
+            lines.append(line)
     return EntryView(
         at=entry.timestamp,
         actor=entry.actor.display_name if entry.actor else "",

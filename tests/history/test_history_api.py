@@ -117,3 +117,19 @@ def test_query_count_is_the_same_at_1_and_100_entries(org):
             assert client.get(url(yp)).status_code == 200
         runs.append(queries)
     assert_same_num_queries(*runs)
+
+
+def test_the_history_is_in_the_contract(client, advisor):
+    client.force_login(advisor)
+    schema = client.get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/v1/young-people/{id}/history/"]["get"]
+    assert {p["name"] for p in operation["parameters"]} == {"id", "page"}
+    assert {"200", "401", "404"} <= set(operation["responses"])
+    page = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    listed = schema["components"]["schemas"][page.rsplit("/", 1)[1]]
+    assert {"count", "next", "previous", "results"} <= set(listed["properties"])
+    entry = schema["components"]["schemas"]["HistoryEntry"]
+    assert set(entry["required"]) == {"id", "at", "actor", "channel", "object", "action", "changes"}
+    changes = entry["properties"]["changes"]
+    assert changes["additionalProperties"]["minItems"] == 2
+    assert changes["additionalProperties"]["maxItems"] == 2
