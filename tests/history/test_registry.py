@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases import services
+from cases.api.serializers import HISTORY_OBJECT_TYPES
 from cases.models import (
     Application,
     DigitalDiagnostic,
@@ -48,6 +49,10 @@ def test_every_field_of_every_tracked_model_is_decided():
         recorded = set(tracked(model).fields)
         assert recorded | left_out == fields, model
         assert not recorded & left_out, model
+
+
+def test_the_api_documents_every_kind_of_object():
+    assert set(HISTORY_OBJECT_TYPES) == {t.kind for t in tracked_models()}
 
 
 def test_one_files_history_is_one_query_on_its_index(advisor, yp):
