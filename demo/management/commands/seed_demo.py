@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from demo.data import ACCOUNTS, DEFAULT_DEMO_PASSWORD, SUPERUSER
+from demo.data import ACCOUNTS, DEFAULT_DEMO_PASSWORD, DEMO_TOTP_SECRET, SUPERUSER
 from demo.seeders import seed_demo
 from demo.seeders.accounts import existing_demo_organization_names, taken_demo_usernames
 from demo.summary import demo_counts
@@ -105,4 +105,12 @@ class Command(RecordedCommand):
                 "superuser": SUPERUSER[0],
                 "password": password,
             }
+        )
+        self.stdout.write(
+            _(
+                "Supervisors, organisation admins and %(superuser)s also type a sign-in code: "
+                "add the secret %(secret)s to an authenticator app, or run "
+                "`oathtool --totp -b %(secret)s`."
+            )
+            % {"superuser": SUPERUSER[0], "secret": DEMO_TOTP_SECRET}
         )
