@@ -94,6 +94,10 @@ def verify(request: HttpRequest) -> HttpResponse:
     if two_factor.is_verified(request):
         return redirect(_next_url(request))
     if not two_factor.is_enabled(request.user):
+        # Reset by an administrator since the password was given: nothing to check now.
+        request.session.pop(two_factor.PENDING_SESSION_KEY, None)
+        if not two_factor.is_required(request.user):
+            return redirect(_next_url(request))
         return redirect(f"{reverse('accounts:two_factor_setup')}?next={_next_url(request)}")
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -373,3 +373,12 @@ def test_the_admin_never_shows_a_secret(supervisor):
     from accounts.two_factor import base32_secret
 
     assert base32_secret(device) not in html
+
+
+def test_a_reset_during_the_sign_in_does_not_trap_an_advisor(client, advisor):
+    authenticator(advisor)
+    sign_in(client, "alex.adv")
+    assert_sent_to(client.get(CASELOAD), VERIFY)
+    TOTPDevice.objects.filter(user=advisor).delete()  # reset by an administrator
+    assert_sent_to(client.get(VERIFY), reverse("home"))
+    assert client.get(CASELOAD).status_code == 200
