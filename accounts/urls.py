@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse_lazy
 
-from accounts import views
+from accounts import two_factor_views, views
 
 app_name = "accounts"
 
@@ -39,6 +39,8 @@ urlpatterns = [
         login_not_required(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
+    path("api-tokens/", views.api_tokens, name="api_tokens"),
+    path("api-tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("organization/", views.switch_organization, name="switch_organization"),
     path("organizations/<int:org_pk>/members/", views.members, name="members"),
     path("organizations/<int:org_pk>/members/<int:pk>/", views.member_edit, name="member_edit"),
@@ -47,4 +49,23 @@ urlpatterns = [
         views.member_toggle_active,
         name="member_toggle_active",
     ),
+    path(
+        "organizations/<int:org_pk>/members/<int:pk>/reset-two-factor/",
+        views.member_reset_two_factor,
+        name="member_reset_two_factor",
+    ),
+    path("two-factor/", two_factor_views.overview, name="two_factor"),
+    path("two-factor/setup/", two_factor_views.setup, name="two_factor_setup"),
+    path("two-factor/verify/", two_factor_views.verify, name="two_factor_verify"),
+    path(
+        "two-factor/recovery-codes/",
+        two_factor_views.recovery_codes_regenerate,
+        name="two_factor_recovery_codes",
+    ),
+    path(
+        "two-factor/recovery-codes/new/",
+        two_factor_views.recovery_codes_new,
+        name="two_factor_recovery_codes_new",
+    ),
+    path("two-factor/disable/", two_factor_views.disable, name="two_factor_disable"),
 ]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -8,13 +9,23 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import services
-from accounts.access import access_administered_organization, access_membership
-from accounts.forms import MemberAddForm, MemberRoleForm, OrganizationSwitchForm
+from accounts import services, two_factor
+from accounts.access import (
+    access_administered_organization,
+    access_api_token,
+    access_membership,
+)
+from accounts.forms import (
+    ApiTokenCreateForm,
+    MemberAddForm,
+    MemberRoleForm,
+    OrganizationSwitchForm,
+)
 from accounts.middleware import SESSION_KEY
 from accounts.ratelimit import password_reset_allowed
 from accounts.selectors import (
     active_memberships,
+    api_tokens_of,
     membership_in,
     organization_members,
 )
@@ -63,7 +74,15 @@ def member_edit(request: HttpRequest, org_pk: int, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Role changed."))
             return redirect("accounts:members", org_pk=org_pk)
-    return render(request, "accounts/member_edit.html", {"membership": membership, "form": form})
+    return render(
+        request,
+        "accounts/member_edit.html",
+        {
+            "membership": membership,
+            "form": form,
+            "two_factor_enabled": two_factor.is_enabled(membership.user),
+        },
+    )
 
 
 @require_POST
@@ -81,6 +100,64 @@ def member_toggle_active(request: HttpRequest, org_pk: int, pk: int) -> HttpResp
         else:
             messages.success(request, _("Member deactivated: their access ended at once."))
     return redirect(reverse("accounts:members", kwargs={"org_pk": org_pk}))
+
+
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """ "My API access": the signed-in user's live tokens, and a new one (the key is shown
+    on the answer to the POST, once: it is not kept anywhere, session included)."""
+    form = ApiTokenCreateForm(request.POST or None, request=request)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                token, key = services.api_token_create(
+                    actor=request.user, label=form.cleaned_data["label"], via="web"
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                return render(
+                    request, "accounts/api_token_created.html", {"token": token, "key": key}
+                )
+        status = 400
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {
+            "tokens": api_tokens_of(request.user),
+            "form": form,
+            "ttl_days": settings.API_TOKEN_TTL_DAYS,
+            "limit": settings.API_TOKEN_LIMIT_PER_USER,
+        },
+        status=status,
+    )
+
+
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = access_api_token(request.user, pk)
+    services.api_token_revoke(actor=request.user, token=token, via="web")
+    messages.success(
+        request, _("Token “%(label)s” revoked: it no longer works.") % {"label": token}
+    )
+    return redirect("accounts:api_tokens")
+
+
+@require_POST
+def member_reset_two_factor(request: HttpRequest, org_pk: int, pk: int) -> HttpResponse:
+    membership = access_membership(request.user, pk, organization_pk=org_pk)
+    try:
+        services.member_reset_two_factor(actor=request.user, membership=membership)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Two-factor authentication reset: %(name)s sets it up again at the next sign-in.")
+            % {"name": membership.user.display_name},
+        )
+    return redirect("accounts:member_edit", org_pk=org_pk, pk=pk)
 
 
 @require_POST

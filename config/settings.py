@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -51,14 +52,20 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens (hashed, expiring): the model is accounts.ApiToken (KNOX_TOKEN_MODEL).
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
     "guardian",
     "axes",
+    "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "accounts",
+    "history",
     "cases",
     "referrals",
     "reports",
@@ -76,13 +83,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has given its second factor.
+    "django_otp.middleware.OTPMiddleware",
     # Before LoginRequiredMiddleware: an expired session is signed out, then sent to login.
     "core.middleware.SessionLifetimeMiddleware",
     # Cache-Control for signed-in users (the API's token users included) and
     # Permissions-Policy on every response.
     "core.middleware.SecurityHeadersMiddleware",
     "accounts.middleware.CurrentOrganizationMiddleware",
+    # Who changed what, through which channel (web, API, admin): README, "History of changes".
+    "history.middleware.HistoryMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After LoginRequiredMiddleware: a signed-in session gives its second factor (or
+    # enrols, when its role requires one) before any other page (accounts/two_factor.py).
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.DatabaseBusyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -130,6 +144,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# History of changes (django-auditlog): our entry model carries the young person and the
+# channel; values kept as JSON types; no client address stored with each change.
+AUDITLOG_LOGENTRY_MODEL = "history.HistoryEntry"
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+# django-auditlog 3.4.1's migrations create its own log entry table even when the model is
+# swapped for ours: an unused table whose foreign keys make `flush` (and so transactional
+# tests) fail on PostgreSQL (jazzband/django-auditlog#804, fixed by #805, unreleased).
+# Its only model is swapped out, so it needs no migration here.
+MIGRATION_MODULES = {"auditlog": None}
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out (account, client) pair before any password is checked.
     "axes.backends.AxesStandaloneBackend",
@@ -171,6 +195,10 @@ AXES_DISABLE_ACCESS_LOG = True
 PASSWORD_RESET_LIMIT_PER_IP = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_IP", "5"))
 PASSWORD_RESET_LIMIT_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_EMAIL", "3"))
 PASSWORD_RESET_LIMIT_PERIOD = int(os.environ.get("PASSWORD_RESET_LIMIT_PERIOD", "3600"))
+# Two-factor authentication (README, "Two-factor authentication"): the issuer shown in
+# authenticator apps; secrets and recovery codes never shown in the Django admin.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Relais")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -277,11 +305,34 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+# --- API tokens (README, "REST API for partner systems") ------------------------------------
+# django-rest-knox keeps only a SHA-512 digest of each token (the key is shown once) and
+# refuses it after its expiry. The model is Relais' own (a label, the last use).
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's migrations would create its stock `knox_authtoken` table: unused once the model is
+# swapped, yet its foreign key to the users would break `manage.py flush` (and the test
+# runner's) on PostgreSQL. Without them, no table is made for the swapped model.
+MIGRATION_MODULES["knox"] = None
+API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
+if API_TOKEN_TTL_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_TTL_DAYS must be 1 or more.")
+# Live tokens one user may hold at once (each client system its own); beyond, a clear 409.
+API_TOKEN_LIMIT_PER_USER = int(os.environ.get("API_TOKEN_LIMIT_PER_USER", "10"))
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),
+    # Leaked keys are recognisable (secret scanners, logs): relais_ + 64 hex characters.
+    "TOKEN_PREFIX": "relais_",
+    "AUTH_HEADER_PREFIX": "Token",
+    # An expiry is a promise to the owner: using a token does not extend it.
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": API_TOKEN_LIMIT_PER_USER,
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Token first: an anonymous call then gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -308,7 +359,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "API for partner systems: young people's files (within the caller's permissions), "
         "referrals and their transitions. Authenticate with `Authorization: Token <key>` "
-        "(POST /api/v1/auth/token/). Out-of-reach objects answer 404."
+        "(POST /api/v1/auth/token/: the key is shown once and expires at `expires_at`; a "
+        "password change or deactivation revokes it). Out-of-reach objects answer 404."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -46,6 +46,10 @@ ACCOUNTS = (
 )
 SUPERUSER = ("admin", "Équipe", "Plateforme")
 DEMO_USERNAMES = (*(row[0] for row in ACCOUNTS), SUPERUSER[0])
+# The accounts that must use two-factor authentication (supervisors, organisation admins,
+# the superuser) get this authenticator secret, printed in the README, so the demo works
+# with any authenticator app or `oathtool --totp -b RELAISDEMOTOTPSECRETFORDEMOS2345`.
+DEMO_TOTP_SECRET = "RELAISDEMOTOTPSECRETFORDEMOS2345"
 
 FIRST_NAMES = (
     "Adam", "Aïcha", "Alexis", "Amandine", "Amine", "Anaïs", "Axel", "Bilal", "Camille",

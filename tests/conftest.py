@@ -4,6 +4,7 @@ pytest-django loads the settings before this file is imported, so RELAIS_TESTING
 from pyproject.toml (pytest-env's `env`), not from here.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import factory.random
@@ -24,6 +25,19 @@ def unknown_template_variables_fail() -> None:
 def unordered_slices_fail() -> None:
     """A SELECT with LIMIT/OFFSET and no ORDER BY fails the test (see tests/safety_nets.py)."""
     with ordered_slices():
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def force_login_is_verified() -> None:
+    """`client.force_login(user)` gives a session that has passed two-factor
+    authentication when the account uses it (see tests/two_factor.py)."""
+    from django.test import Client
+
+    from tests.two_factor import verified_force_login
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "force_login", verified_force_login)
         yield
 
 
@@ -75,3 +89,25 @@ def empty_cache() -> None:
     cache.clear()
     yield
     cache.clear()
+
+
+class Clock:
+    """Django's clock (`django.utils.timezone.now`), moved forward on demand."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def advance(self, **delta: float) -> None:
+        self.offset += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """`clock.advance(days=31)`: every `timezone.now()` after it (auto_now fields, knox's
+    expiry check, the services) sees the later time. Time is moved, never slept."""
+    from django.utils import timezone
+
+    moved = Clock()
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + moved.offset)
+    return moved

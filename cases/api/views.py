@@ -178,6 +178,27 @@ class YoungPersonViewSet(
         page = self.paginate_queryset(selectors.access_log_for(young_person))
         return self.get_paginated_response(s.AccessLogEntrySerializer(page, many=True).data)
 
+    @extend_schema(
+        responses=s.HistoryEntrySerializer(many=True),
+        description=(
+            "The file's history of changes, newest first: every creation, change and "
+            "deletion of the young person and of their records (diagnostics, steps, "
+            "follow-ups, applications, documents, referrals, delegations)."
+        ),
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def history(self, request, pk=None):
+        young_person = access_young_person(request.user, pk)
+        services.access_log_record(
+            user=request.user,
+            young_person=young_person,
+            action=AccessAction.VIEW_FILE,
+            channel=AccessChannel.API,
+            detail=_("History of changes"),
+        )
+        page = self.paginate_queryset(selectors.history_for(young_person))
+        return self.get_paginated_response(s.HistoryEntrySerializer(page, many=True).data)
+
 
 class _Refused(Exception):
     """A create the view turns down with a 400 on one field (recorded for idempotent

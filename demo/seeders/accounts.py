@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 
 from accounts import services as account_services
+from accounts import two_factor
 from accounts.models import Organization, User
 from accounts.selectors import forget_memberships
 from demo.data import (
     ACCOUNTS,
     DEMO_ORGANIZATION_NAMES,
+    DEMO_TOTP_SECRET,
     DEMO_USERNAMES,
     ORGANIZATIONS,
     STAFF_EMAIL_DOMAIN,
@@ -47,11 +49,14 @@ def seed_staff(*, hashed_password: str) -> Staff:
         user = _create_user(username, first_name, last_name, hashed_password)
         account_services.membership_grant(user=user, organization=organizations[org_key], role=role)
         forget_memberships(user)
+        if two_factor.is_required(user):
+            two_factor.install_authenticator(user=user, base32_secret=DEMO_TOTP_SECRET)
         users[username] = user
     username, first_name, last_name = SUPERUSER
     superuser_existed = User.objects.filter(username=username).exists()
     if not superuser_existed:
-        _create_user(username, first_name, last_name, hashed_password, superuser=True)
+        superuser = _create_user(username, first_name, last_name, hashed_password, superuser=True)
+        two_factor.install_authenticator(user=superuser, base32_secret=DEMO_TOTP_SECRET)
     return Staff(organizations=organizations, users=users, superuser_existed=superuser_existed)
 
 

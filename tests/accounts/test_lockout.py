@@ -157,4 +157,7 @@ def test_the_admin_login_locks_too():
     assert (
         attempt(client, DEFAULT_PASSWORD, url=ADMIN_LOGIN, username="platform").status_code == 302
     )
-    assert client.get(reverse("admin:index")).status_code == 200
+    # The password alone does not open the admin: the second factor comes first.
+    admin = client.get(reverse("admin:index"))
+    assert admin.status_code == 302
+    assert admin["Location"].startswith(reverse("accounts:two_factor_setup"))

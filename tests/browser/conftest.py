@@ -128,12 +128,24 @@ def base_url(live_server) -> str:
 
 
 def _login(page, live_server, username: str, password: str) -> None:
+    """The login form, then the code page for accounts that use two-factor
+    authentication (given an authenticator first if their role requires one)."""
+    from accounts.models import User
+    from tests.two_factor import authenticator, fresh_code, uses_two_factor
+
+    user = User.objects.filter(username=username).first()
+    if user is not None and uses_two_factor(user):
+        authenticator(user)
     page.goto(f"{live_server.url}/accounts/login/")
     form = page.locator("form", has=page.locator("input[name='username']"))
     form.locator("input[name='username']").fill(username)
     form.locator("input[name='password']").fill(password)
     with page.expect_navigation():
         form.locator("[type='submit']").click()
+    if "/accounts/two-factor/verify/" in page.url:
+        page.locator("input[name='code']").fill(fresh_code(user))
+        with page.expect_navigation():
+            page.locator("main form [type='submit']").first.click()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.enums import Role
@@ -24,6 +23,7 @@ from tests.factories import (
     OrganizationFactory,
     StepFactory,
     YoungPersonFactory,
+    api_token,
     default_step_type,
     member,
 )
@@ -36,8 +36,7 @@ A, W, E = AccessChannel.API, AccessChannel.WEB, AccessChannel.EXPORT
 
 def api(user: User) -> APIClient:
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

@@ -12,8 +12,10 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.functional import empty
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from pypdf import PdfReader
 
+from accounts import two_factor
 from accounts.enums import OrganizationKind, Role
 from accounts.models import Membership, Organization, User
 from cases.enums import (
@@ -24,10 +26,11 @@ from cases.enums import (
     YoungPersonStatus,
 )
 from cases.models import Application, DigitalDiagnostic, Document, FollowUp, Step, YoungPerson
-from demo.data import ACCOUNTS, DEFAULT_DEMO_PASSWORD, ORGANIZATIONS, SEED
+from demo.data import ACCOUNTS, DEFAULT_DEMO_PASSWORD, DEMO_TOTP_SECRET, ORGANIZATIONS, SEED
 from demo.planner import Planner
 from tests.factories import signin_request
 
+README = Path(__file__).resolve().parents[2] / "README.md"
 ADVISORS = ("conseiller.nord", "conseiller2.nord", "conseiller.sud", "conseiller.emmaus")
 EXPECTED_MEMBERSHIPS = {
     "conseiller.nord": ("Mission Locale Demo Nord", Role.ADVISOR),
@@ -119,6 +122,23 @@ def test_seed_demo_builds_a_complete_varied_demo(settings, demo_media: Path) -> 
     assert not admin.memberships.exists()
     assert authenticate(signin_request(), username="admin", password=DEFAULT_DEMO_PASSWORD) == admin
     assert authenticate(signin_request(), username="conseiller.nord", password="wrong") is None
+
+    # Two-factor: the accounts that must use it have the fixed secret printed in the
+    # README and by the command (so any authenticator app or oathtool works).
+    assert DEMO_TOTP_SECRET in output
+    assert f"oathtool --totp -b {DEMO_TOTP_SECRET}" in README.read_text()
+    with_2fa = set(
+        TOTPDevice.objects.filter(confirmed=True).values_list("user__username", flat=True)
+    )
+    assert with_2fa == {
+        "superviseur.nord",
+        "admin.nord",
+        "superviseur.sud",
+        "superviseur.emmaus",
+        "admin",
+    }
+    for device in TOTPDevice.objects.all():
+        assert two_factor.base32_secret(device) == DEMO_TOTP_SECRET
 
     # Caseloads: at least 30 files per advisor, a few for supervisors.
     caseloads = dict(YoungPerson.objects.values_list("referent__username").annotate(n=Count("pk")))
