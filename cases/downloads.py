@@ -4,13 +4,15 @@ the API, staff side and referral side."""
 from django.http import FileResponse
 
 from accounts.models import User
-from cases.enums import AccessAction
+from cases.enums import AccessAction, AccessChannel
 from cases.models import Document
 from cases.services import access_log_record
 from core.downloads import private_file_response
 
 
-def document_response(document: Document, *, user: User, detail: str = "") -> FileResponse:
+def document_response(
+    document: Document, *, user: User, channel: str = AccessChannel.WEB
+) -> FileResponse:
     """The caller has already checked access through an access function."""
     response = private_file_response(
         document.file, filename=document.original_name, content_type=document.content_type
@@ -19,6 +21,7 @@ def document_response(document: Document, *, user: User, detail: str = "") -> Fi
         user=user,
         young_person=document.young_person,
         action=AccessAction.DOWNLOAD_DOCUMENT,
-        detail=detail or document.title,
+        channel=channel,
+        detail=document.title,
     )
     return response

@@ -86,10 +86,23 @@ class AccessLevel(models.TextChoices):
 
 
 class AccessAction(models.TextChoices):
+    """What an access-log entry says was read (or done) — the read log's "what"."""
+
     VIEW_FILE = "view_file", _("Viewed the file")
     VIEW_CARD = "view_card", _("Viewed the directory card")
+    VIEW_RECORDS = "view_records", _("Viewed records of the file")
     DOWNLOAD_DOCUMENT = "download_document", _("Downloaded a document")
     VIEW_SHARED = "view_shared", _("Viewed the sections shared by a referral")
+    VIEW_REFERRAL = "view_referral", _("Viewed a referral")
+    EXPORTED = "exported", _("Included in an export")
     REASSIGNED = "reassigned", _("File reassigned")
     DELEGATION_GRANTED = "delegation_granted", _("Access delegated")
     DELEGATION_REVOKED = "delegation_revoked", _("Delegation revoked")
+
+
+class AccessChannel(models.TextChoices):
+    """How the content left Relais: a page, an API answer, or a file (PDF, CSV)."""
+
+    WEB = "web", _("Web page")
+    API = "api", _("API")
+    EXPORT = "export", _("Export (PDF, CSV)")

@@ -14,6 +14,7 @@ from cases import diagnostics as rules
 from cases.enums import (
     OPEN_STEP_STATUSES,
     AccessAction,
+    AccessChannel,
     ApplicationSource,
     ApplicationStatus,
     AutonomyLevel,
@@ -480,6 +481,9 @@ class AccessLog(models.Model):
         verbose_name=_("user"),
     )
     action = models.CharField(_("action"), max_length=32, choices=AccessAction.choices)
+    channel = models.CharField(
+        _("channel"), max_length=8, choices=AccessChannel.choices, default=AccessChannel.WEB
+    )
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now)
 

@@ -32,7 +32,7 @@ from cases.access import (
     access_young_person,
 )
 from cases.downloads import document_response
-from cases.enums import AccessAction, AccessLevel
+from cases.enums import AccessAction, AccessChannel, AccessLevel
 from cases.filters import caseload_query
 from cases.forms import (
     ApplicationForm,
@@ -134,16 +134,23 @@ def young_person_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _log_read(request: HttpRequest, young_person: YoungPerson, action: str, detail="") -> None:
+    """A page that shows content of one file: one access-log entry (README, "Read log")."""
+    services.access_log_record(
+        user=request.user,
+        young_person=young_person,
+        action=action,
+        channel=AccessChannel.WEB,
+        detail=detail,
+    )
+
+
 def young_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     young_person = access_young_person(request.user, pk, level=AccessLevel.DIRECTORY)
     if young_person.access == AccessLevel.DIRECTORY:
-        services.access_log_record(
-            user=request.user, young_person=young_person, action=AccessAction.VIEW_CARD
-        )
+        _log_read(request, young_person, AccessAction.VIEW_CARD)
         return render(request, "cases/directory_card.html", {"young_person": young_person})
-    services.access_log_record(
-        user=request.user, young_person=young_person, action=AccessAction.VIEW_FILE
-    )
+    _log_read(request, young_person, AccessAction.VIEW_FILE)
     return render(
         request,
         "cases/young_person_detail.html",
@@ -175,6 +182,8 @@ def young_person_update(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The file was updated."))
             return redirect(_file_url(young_person))
+    # The form shows identity, contact and situation.
+    _log_read(request, young_person, AccessAction.VIEW_FILE, _("edit form"))
     return render(request, "cases/young_person_edit.html", {"form": form, "yp": young_person})
 
 
@@ -187,11 +196,14 @@ def _form_page(
     *,
     template="cases/simple_form.html",
     multipart=False,
+    read=None,
 ):
     """The shared shape of every "add X to this file" page.
 
     The page renders a one-time token: posted twice, the form saves once. A POST without
-    a token (a script, an older page) is saved as before."""
+    a token (a script, an older page) is saved as before. `read` (what the form shows of
+    the file, as an access-log detail) logs the page when it shows a record's content: an
+    edit form does, an empty "add" form shows only the name."""
     token = form_tokens.posted(request)
     if request.method == "POST" and form.is_valid():
         try:
@@ -208,6 +220,8 @@ def _form_page(
         else:
             messages.success(request, _("Saved."))
             return redirect(_file_url(young_person))
+    if read is not None:
+        _log_read(request, young_person, AccessAction.VIEW_RECORDS, read)
     return render(
         request,
         template,
@@ -272,7 +286,9 @@ def step_update(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
         step.refresh_from_db()
         services.step_update(actor=request.user, step=step, **data)
 
-    return _form_page(request, young_person, form, step.step_type.label, save)
+    title = step.step_type.label
+    read = _("step: %(label)s") % {"label": title}
+    return _form_page(request, young_person, form, title, save, read=read)
 
 
 @require_http_methods(["GET", "POST"])
@@ -304,7 +320,9 @@ def application_edit(request: HttpRequest, pk: int, app_pk: int | None = None) -
         )
 
     title = _("Edit application") if application else _("New application")
-    return _form_page(request, young_person, form, title, save)
+    # The log names the kind of record: it must not copy the content of the file.
+    read = _("application") if application is not None else None
+    return _form_page(request, young_person, form, title, save, read=read)
 
 
 @require_http_methods(["GET", "POST"])
@@ -326,7 +344,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
     document = access_document(request.user, doc_pk, young_person_pk=pk)
-    return document_response(document, user=request.user)
+    return document_response(document, user=request.user, channel=AccessChannel.WEB)
 
 
 @require_POST
@@ -380,6 +398,7 @@ def delegation_revoke(request: HttpRequest, pk: int, user_pk: int) -> HttpRespon
 
 
 def access_log(request: HttpRequest, pk: int) -> HttpResponse:
+    # Not logged itself: it shows who read the file, not the file (README, "Read log").
     young_person = access_young_person(request.user, pk)
     page = Paginator(selectors.access_log_for(young_person), 50).get_page(request.GET.get("page"))
     return render(request, "cases/access_log.html", {"yp": young_person, "page": page})

@@ -139,6 +139,11 @@ class Referral(models.Model):
         return section in self.shared_sections
 
     @property
+    def reference(self) -> str:
+        """The reference people quote (sheet, exports, access log): R-000042."""
+        return f"R-{self.pk:06d}"
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 

@@ -91,7 +91,7 @@ def referral_sheet_data(referral: Referral, *, include_shared: bool) -> Referral
     elif referral.decline_reason:
         outcome = referral.get_decline_reason_display()
     return ReferralSheet(
-        reference=f"R-{referral.pk:06d}",
+        reference=referral.reference,
         young_person_name=referral.young_person.full_name,
         birth_year=referral.young_person.birth_date.year,
         from_organization=referral.from_organization.name,

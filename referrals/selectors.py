@@ -100,6 +100,12 @@ def waiting_first(qs: QuerySet[Referral]) -> QuerySet[Referral]:
     ).order_by("waiting", "-sent_at", "-pk")
 
 
+def referred_young_people(qs: QuerySet[Referral]) -> QuerySet[YoungPerson]:
+    """The files these referrals were made from, as one subquery (for the access log of an
+    export: the referrals never come to Python for it)."""
+    return YoungPerson.objects.filter(pk__in=qs.order_by().values("young_person_id"))
+
+
 def status_counts(qs: QuerySet[Referral]) -> dict[str, int]:
     rows = qs.order_by().values("status").annotate(n=Count("pk"))
     counts = dict.fromkeys(ReferralStatus.values, 0)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.enums import Role
 from accounts.models import Membership, Organization, User
-from cases.enums import AccessAction
+from cases.enums import AccessAction, AccessChannel
 from cases.models import YoungPerson
 from cases.selectors import young_people_full_access
 from cases.services import access_log_record
@@ -359,12 +359,29 @@ def referral_link_file(*, actor: User, referral: Referral, young_person: YoungPe
     return referral
 
 
-def record_shared_file_view(*, actor: User, referral: Referral) -> None:
+def record_shared_file_view(
+    *, actor: User, referral: Referral, channel: str = AccessChannel.WEB
+) -> None:
     access_log_record(
         user=actor,
         young_person=referral.young_person,
         action=AccessAction.VIEW_SHARED,
+        channel=channel,
         detail=referral.to_organization.name,
+    )
+
+
+def record_referral_view(
+    *, actor: User, referral: Referral, channel: str = AccessChannel.WEB
+) -> None:
+    """The referral record (reason, message, notes, outcome) was shown: a read of the file
+    it was made from. The caller reached it through `access_referral`."""
+    access_log_record(
+        user=actor,
+        young_person=referral.young_person,
+        action=AccessAction.VIEW_REFERRAL,
+        channel=channel,
+        detail=referral.reference,
     )
 
 

@@ -12,9 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import access_working_organization
 from accounts.enums import OrganizationKind, Role
 from accounts.selectors import casework_organizations
+from cases import services as case_services
 from cases.access import access_young_person
 from cases.diagnostics import referral_reasons
 from cases.downloads import document_response
+from cases.enums import AccessAction, AccessChannel
 from core.exceptions import DomainError
 from core.pagination import querystring_without_page
 from referrals import pdf, selectors, services, workflow
@@ -109,9 +111,17 @@ def _detail_context(request: HttpRequest, referral: Referral, **forms) -> dict:
     return context
 
 
+def _render_detail(request: HttpRequest, referral: Referral, status: int = 200, **forms):
+    """The referral page shows the record (reason, message, notes, outcome, messages):
+    logged as a read of the file it was made from."""
+    services.record_referral_view(actor=request.user, referral=referral)
+    context = _detail_context(request, referral, **forms)
+    return render(request, "referrals/detail.html", context, status=status)
+
+
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral = access_referral(request.user, pk)
-    return render(request, "referrals/detail.html", _detail_context(request, referral))
+    return _render_detail(request, referral)
 
 
 def _action(request: HttpRequest, pk: int, form_name: str, form, perform) -> HttpResponse:
@@ -124,8 +134,7 @@ def _action(request: HttpRequest, pk: int, form_name: str, form, perform) -> Htt
             return redirect("referrals:detail", pk=referral.pk)
         messages.success(request, _("Saved."))
         return redirect("referrals:detail", pk=referral.pk)
-    context = _detail_context(request, referral, **{form_name: form})
-    return render(request, "referrals/detail.html", context, status=400)
+    return _render_detail(request, referral, 400, **{form_name: form})
 
 
 @require_POST
@@ -212,8 +221,10 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
     data = pdf.referral_sheet_data(
         referral, include_shared=selectors.can_see_shared_file(request.user, referral)
     )
-    if data.shared is not None:
-        services.record_shared_file_view(actor=request.user, referral=referral)
+    # One entry for the sheet: the shared sections when it carries them, else the record.
+    shared = data.shared is not None
+    record = services.record_shared_file_view if shared else services.record_referral_view
+    record(actor=request.user, referral=referral, channel=AccessChannel.EXPORT)
     response = HttpResponse(pdf.render_referral_sheet(data), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="orientation-{referral.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
@@ -230,7 +241,8 @@ def create(request: HttpRequest, young_person_pk: int) -> HttpResponse:
         initial["to_organization"] = organizations.filter(pk=int(to)).first()
     latest = young_person.diagnostics.first()
     reasons = referral_reasons(latest) if latest else []
-    if reasons and request.GET.get("from") == "diagnostic":
+    prefilled = bool(reasons) and request.GET.get("from") == "diagnostic"
+    if prefilled:
         initial["message"] = "\n".join(f"- {r}" for r in reasons)
         initial["reason"] = (
             ReferralReason.EQUIPMENT
@@ -253,6 +265,13 @@ def create(request: HttpRequest, young_person_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Referral sent."))
             return redirect(reverse("referrals:detail", args=[referral.pk]))
+    if prefilled:  # the message repeats what the latest diagnostic found
+        case_services.access_log_record(
+            user=request.user,
+            young_person=young_person,
+            action=AccessAction.VIEW_RECORDS,
+            detail=_("diagnostic (referral form)"),
+        )
     return render(request, "referrals/create.html", {"form": form, "yp": young_person})
 
 

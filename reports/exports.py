@@ -37,7 +37,7 @@ CASELOAD_COLUMNS = (
 # No free text (message, notes) in referral exports: the spreadsheet travels further than
 # the screen, and the record's free text stays on the referral page.
 REFERRAL_COLUMNS = (
-    Column(gettext_lazy("Reference"), lambda r: f"R-{r.pk:06d}"),
+    Column(gettext_lazy("Reference"), lambda r: r.reference),
     Column(gettext_lazy("Last name"), lambda r: r.young_person.last_name),
     Column(gettext_lazy("First name"), lambda r: r.young_person.first_name),
     Column(gettext_lazy("Birth year"), lambda r: r.young_person.birth_date.year),
@@ -68,4 +68,5 @@ ACCESS_LOG_COLUMNS = (
     Column(gettext_lazy("Who"), lambda e: _display(e.user)),
     Column(gettext_lazy("What"), lambda e: e.get_action_display()),
     Column(gettext_lazy("Detail"), lambda e: e.detail),
+    Column(gettext_lazy("How"), lambda e: e.get_channel_display()),
 )

@@ -12,9 +12,9 @@ from accounts.access import access_working_organization, require_roles
 from accounts.enums import CASEWORK_ROLES, Role
 from accounts.selectors import casework_organizations, organization_for
 from cases.access import access_young_person
-from cases.enums import AccessAction
+from cases.enums import AccessAction, AccessChannel
 from cases.filters import caseload_query
-from cases.services import access_log_record
+from cases.services import access_log_record, access_log_record_many
 from core.periods import Period
 from referrals import selectors as referral_selectors
 from referrals.enums import Side
@@ -73,6 +73,18 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/index.html", context)
 
 
+def _log_export(request: HttpRequest, young_people, detail: str) -> None:
+    """A report or an export over many files: one access-log entry per file it holds, in
+    one INSERT … SELECT built from the same query as its rows (README, "Read log")."""
+    access_log_record_many(
+        user=request.user,
+        young_people=young_people,
+        action=AccessAction.EXPORTED,
+        channel=AccessChannel.EXPORT,
+        detail=detail,
+    )
+
+
 # --- PDFs --------------------------------------------------------------------------------
 
 
@@ -84,6 +96,7 @@ def _file_pdf(request: HttpRequest, pk: int, detail: str, stem: str, render_for)
         user=request.user,
         young_person=young_person,
         action=AccessAction.VIEW_FILE,
+        channel=AccessChannel.EXPORT,
         detail=detail,
     )
     return _pdf_response(render_for(young_person), f"{stem}-{young_person.pk}")
@@ -136,6 +149,7 @@ def caseload_pdf(request: HttpRequest) -> HttpResponse:
         )
         rows = selectors.caseload_report_rows(user)
         subject, per_organization = user.display_name, False
+    _log_export(request, rows, _("PDF: caseload report"))
     data = pdf.caseload_report_data(
         rows,
         subject=subject,
@@ -191,6 +205,7 @@ def export_caseload(request: HttpRequest) -> HttpResponse:
         return render(
             request, "reports/export_error.html", {"errors": filterset.errors}, status=400
         )
+    _log_export(request, filterset.qs, _("CSV: caseload"))
     rows = selectors.with_step_counts(filterset.qs).iterator(chunk_size=exports.CHUNK)
     return exports.csv_response(_("caseload"), exports.CASELOAD_COLUMNS, rows)
 
@@ -204,6 +219,8 @@ def _export_referrals(request: HttpRequest, side: str, stem: str) -> HttpRespons
         return render(
             request, "reports/export_error.html", {"errors": filterset.errors}, status=400
         )
+    detail = _("CSV: %(export)s") % {"export": stem}
+    _log_export(request, referral_selectors.referred_young_people(filterset.qs), detail)
     rows = referral_selectors.waiting_first(filterset.qs).iterator(chunk_size=exports.CHUNK)
     return exports.csv_response(stem, exports.REFERRAL_COLUMNS, rows)
 
@@ -220,6 +237,7 @@ def export_referrals_sent(request: HttpRequest) -> HttpResponse:
 
 
 def export_access_log(request: HttpRequest, pk: int) -> HttpResponse:
+    # Not logged itself, as the page it exports (README, "Read log").
     young_person = access_young_person(request.user, pk)
     rows = selectors.access_log_rows(young_person).iterator(chunk_size=exports.CHUNK)
     stem = _("access log")

@@ -7,7 +7,9 @@ from rest_framework import serializers
 from accounts.models import Organization
 from accounts.selectors import casework_organizations
 from cases import validators
+from cases.enums import AccessAction, AccessChannel
 from cases.models import (
+    AccessLog,
     Application,
     DigitalDiagnostic,
     Document,
@@ -305,6 +307,19 @@ class ApplicationUpdateSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         if self.instance is not None and not isinstance(self.instance, list):
             self.fields["cv"].queryset = self.instance.young_person.documents.all()
+
+
+class AccessLogEntrySerializer(serializers.ModelSerializer):
+    """One entry of "who looked at this file": when, who, what was read, how."""
+
+    user = UserRefSerializer(read_only=True, allow_null=True)
+    action = serializers.ChoiceField(choices=AccessAction.choices, read_only=True)
+    channel = serializers.ChoiceField(choices=AccessChannel.choices, read_only=True)
+
+    class Meta:
+        model = AccessLog
+        fields = ["at", "user", "action", "channel", "detail"]
+        read_only_fields = fields
 
 
 HISTORY_OBJECT_TYPES = [

@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -19,8 +20,9 @@ from accounts.selectors import casework_organizations
 from cases import selectors, services
 from cases.access import access_young_person
 from cases.api import serializers as s
+from cases.api.read_log import ReadLoggedMixin
 from cases.downloads import document_response
-from cases.enums import AccessAction, StepStatus
+from cases.enums import AccessAction, AccessChannel, StepStatus
 from cases.filters import (
     ApplicationFilter,
     DiagnosticFilter,
@@ -55,6 +57,7 @@ def _etag(young_person) -> str:
 
 
 class YoungPersonViewSet(
+    ReadLoggedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -66,6 +69,11 @@ class YoungPersonViewSet(
     lookup_value_regex = LOOKUP_VALUE_REGEX
     filterset_class = YoungPersonApiFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
+    read_action = AccessAction.VIEW_FILE
+    read_of_files = True
+
+    def read_log_detail(self, records) -> str:
+        return _("list") if self.action == "list" else ""
 
     def get_queryset(self):
         return selectors.young_people_listed(self.request.user).order_by(
@@ -82,12 +90,7 @@ class YoungPersonViewSet(
     @extend_schema(parameters=[ETAG_HEADER])
     def retrieve(self, request, *args, **kwargs):
         young_person = self.get_object()
-        services.access_log_record(
-            user=request.user,
-            young_person=young_person,
-            action=AccessAction.VIEW_FILE,
-            detail="API",
-        )
+        self.read_log([young_person])
         response = Response(s.YoungPersonSerializer(young_person).data)
         response["ETag"] = _etag(young_person)
         return response
@@ -113,6 +116,7 @@ class YoungPersonViewSet(
             actor=request.user, organization=organization, **data
         )
         young_person = self.get_queryset().get(pk=young_person.pk)
+        self.read_log([young_person])
         return Response(s.YoungPersonSerializer(young_person).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -151,12 +155,28 @@ class YoungPersonViewSet(
             actor=request.user, young_person=young_person, version=version, **data
         )
         young_person = self.get_queryset().get(pk=young_person.pk)
+        self.read_log([young_person])
         response = Response(s.YoungPersonSerializer(young_person).data)
         response["ETag"] = _etag(young_person)
         return response
 
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(responses=s.AccessLogEntrySerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="access-log",
+        url_name="access-log",
+        filter_backends=[],
+    )
+    def access_log(self, request, pk=None):
+        """Who looked at this file, most recent first: the web page "Who looked at this
+        file", with the same access rule (the whole file). Reading it is not logged."""
+        young_person = access_young_person(request.user, pk)
+        page = self.paginate_queryset(selectors.access_log_for(young_person))
+        return self.get_paginated_response(s.AccessLogEntrySerializer(page, many=True).data)
 
     @extend_schema(
         responses=s.HistoryEntrySerializer(many=True),
@@ -173,7 +193,8 @@ class YoungPersonViewSet(
             user=request.user,
             young_person=young_person,
             action=AccessAction.VIEW_FILE,
-            detail="API: history",
+            channel=AccessChannel.API,
+            detail=_("History of changes"),
         )
         page = self.paginate_queryset(selectors.history_for(young_person))
         return self.get_paginated_response(s.HistoryEntrySerializer(page, many=True).data)
@@ -190,6 +211,7 @@ class _Refused(Exception):
 
 
 class _FileRecordViewSet(
+    ReadLoggedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -220,6 +242,7 @@ class _FileRecordViewSet(
             record = self.create_record(dict(serializer.validated_data))
         except _Refused as refused:
             return Response({refused.field: [refused.message]}, status=status.HTTP_400_BAD_REQUEST)
+        self.read_log([record])
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
 
 
@@ -239,6 +262,7 @@ class _EditableRecordViewSet(mixins.UpdateModelMixin, _FileRecordViewSet):
         serializer.is_valid(raise_exception=True)
         self.update_record(record, serializer.validated_data)
         record = self.get_queryset().get(pk=record.pk)
+        self.read_log([record])
         return Response(self.serializer_class(record, context=self.get_serializer_context()).data)
 
     def update(self, request, *args, **kwargs):
@@ -253,6 +277,7 @@ def _update_schema(request, response):
 
 class DiagnosticViewSet(_FileRecordViewSet):
     model = DigitalDiagnostic
+    read_detail = gettext_lazy("diagnostics")
     related = ("performed_by",)
     serializer_class = s.DiagnosticSerializer
     filterset_class = DiagnosticFilter
@@ -268,6 +293,7 @@ class DiagnosticViewSet(_FileRecordViewSet):
 @_update_schema(s.StepUpdateSerializer, s.StepSerializer)
 class StepViewSet(_EditableRecordViewSet):
     model = Step
+    read_detail = gettext_lazy("steps")
     related = ("step_type", "completed_by")
     serializer_class = s.StepSerializer
     filterset_class = StepFilter
@@ -313,6 +339,7 @@ class StepViewSet(_EditableRecordViewSet):
 
 class FollowUpViewSet(_FileRecordViewSet):
     model = FollowUp
+    read_detail = gettext_lazy("follow-ups")
     related = ("author",)
     serializer_class = s.FollowUpSerializer
     filterset_class = FollowUpFilter
@@ -326,6 +353,7 @@ class FollowUpViewSet(_FileRecordViewSet):
 @_update_schema(s.ApplicationUpdateSerializer, s.ApplicationSerializer)
 class ApplicationViewSet(_EditableRecordViewSet):
     model = Application
+    read_detail = gettext_lazy("applications")
     related = ("cv",)
     serializer_class = s.ApplicationSerializer
     filterset_class = ApplicationFilter
@@ -346,6 +374,7 @@ class ApplicationViewSet(_EditableRecordViewSet):
 
 class DocumentViewSet(_FileRecordViewSet):
     model = Document
+    read_detail = gettext_lazy("documents")
     related = ("uploaded_by",)
     serializer_class = s.DocumentSerializer
     filterset_class = DocumentFilter
@@ -364,4 +393,4 @@ class DocumentViewSet(_FileRecordViewSet):
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         document = self.get_object()
-        return document_response(document, user=request.user, detail=f"API: {document.title}")
+        return document_response(document, user=request.user, channel=AccessChannel.API)

@@ -8,7 +8,7 @@ view, the API, the CSV import, a command — an actor who may not write the file
 `cases.validators`, shared with the forms, the serializers and the import.
 """
 
-from cases.services._common import access_log_record
+from cases.services.access_log import access_log_record, access_log_record_many
 from cases.services.catalogue import step_type_create, step_type_set_active
 from cases.services.delegations import delegation_grant, delegation_revoke
 from cases.services.documents import ALLOWED_DOCUMENTS, FileKind, document_delete, document_upload
@@ -37,6 +37,7 @@ __all__ = [
     "YOUNG_PERSON_IDENTITY",
     "FileKind",
     "access_log_record",
+    "access_log_record_many",
     "application_save",
     "delegation_grant",
     "delegation_revoke",

@@ -1,4 +1,5 @@
-"""What every write about a file shares: the actor check, the access log, the touch."""
+"""What every write about a file shares: the actor check and the touch (the access log is
+`cases.services.access_log`)."""
 
 import logging
 
@@ -6,7 +7,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.models import (
-    AccessLog,
     CaseRecord,
     YoungPerson,
 )
@@ -37,12 +37,3 @@ def require_record(actor: User, model: type[CaseRecord], record, **belongs_to) -
     rows = model.objects.for_user(actor).filter(pk=record.pk)
     if not rows.filter(**belongs_to).exists():
         raise NotFound()
-
-
-def access_log_record(
-    *, user: User, young_person: YoungPerson, action: str, detail: str = ""
-) -> AccessLog:
-    entry = AccessLog(young_person=young_person, user=user, action=action, detail=detail[:300])
-    entry.save()
-    audit.info("user=%s young_person=%s action=%s", user.pk, young_person.pk, action)
-    return entry

@@ -19,7 +19,8 @@ from cases.models import (
 from cases.selectors import (
     can_manage_delegations,
 )
-from cases.services._common import access_log_record, require_full_access
+from cases.services._common import require_full_access
+from cases.services.access_log import access_log_record
 from core.exceptions import (
     NotAllowed,
     NotFound,

@@ -1,13 +1,16 @@
 """Referrals for partner systems: the same selectors and services as the web UI."""
 
 import django_filters
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from cases.api.read_log import ReadLoggedMixin
 from cases.api.views import DOCUMENT_RESPONSES
 from cases.downloads import document_response
+from cases.enums import AccessAction, AccessChannel
 from cases.filters import UpdatedSinceFilter
 from cases.selectors import young_people_full_access
 from core.api.filters import LOOKUP_VALUE_REGEX
@@ -123,6 +126,7 @@ def _shared_payload(referral: Referral) -> dict:
 
 
 class ReferralViewSet(
+    ReadLoggedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -133,6 +137,14 @@ class ReferralViewSet(
     lookup_value_regex = LOOKUP_VALUE_REGEX
     serializer_class = s.ReferralSerializer
     filterset_class = ReferralApiFilter
+    # A referral's reason, message, notes and outcome speak of the young person: every
+    # answer carrying them is a read of the file it was made from (README, "Read log").
+    read_action = AccessAction.VIEW_REFERRAL
+
+    def read_log_detail(self, records) -> str:
+        if self.action == "list":
+            return _("list")
+        return ", ".join(referral.reference for referral in records)
 
     def get_queryset(self):
         return selectors.waiting_first(selectors.referrals_visible(self.request.user))
@@ -147,6 +159,7 @@ class ReferralViewSet(
 
     def _answer(self, referral: Referral, code=status.HTTP_200_OK) -> Response:
         referral = self.get_queryset().get(pk=referral.pk)
+        self.read_log([referral])
         return Response(self.get_serializer(referral).data, status=code)
 
     @extend_schema(request=s.ReferralCreateSerializer, responses={201: s.ReferralSerializer})
@@ -164,6 +177,7 @@ class ReferralViewSet(
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def events(self, request, pk=None):
         referral = self.get_object()
+        self.read_log([referral])
         events = referral.events.select_related("actor")
         return Response(s.ReferralEventSerializer(events, many=True).data)
 
@@ -176,6 +190,7 @@ class ReferralViewSet(
     def messages(self, request, pk=None):
         referral = self.get_object()
         if request.method == "GET":
+            self.read_log([referral])
             return Response(
                 s.MessageSerializer(referral.messages.select_related("author"), many=True).data
             )
@@ -190,7 +205,9 @@ class ReferralViewSet(
     @action(detail=True, methods=["get"], url_path="shared-file")
     def shared_file(self, request, pk=None):
         referral = access_shared_file(request.user, pk)
-        services.record_shared_file_view(actor=request.user, referral=referral)
+        services.record_shared_file_view(
+            actor=request.user, referral=referral, channel=AccessChannel.API
+        )
         return Response(s.SharedFileSerializer(_shared_payload(referral)).data)
 
     @extend_schema(
@@ -204,7 +221,7 @@ class ReferralViewSet(
     )
     def shared_document(self, request, pk=None, document_id=None):
         document = access_shared_document(request.user, pk, document_pk=document_id)
-        return document_response(document, user=request.user, detail=f"API: {document.title}")
+        return document_response(document, user=request.user, channel=AccessChannel.API)
 
 
 def _transition_endpoint(name: str):

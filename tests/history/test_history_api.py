@@ -94,8 +94,8 @@ def test_history_is_paginated_newest_first(advisor, yp):
 def test_reading_the_history_is_in_the_access_log(advisor, yp):
     client_of(advisor).get(url(yp))
     entry = AccessLog.objects.filter(young_person=yp).latest("pk")
-    assert (entry.user, entry.action) == (advisor, AccessAction.VIEW_FILE)
-    assert "history" in entry.detail
+    assert (entry.user, entry.action, entry.channel) == (advisor, AccessAction.VIEW_FILE, "api")
+    assert entry.detail == "Historique des modifications"
 
 
 def test_query_count_is_the_same_at_1_and_100_entries(org):

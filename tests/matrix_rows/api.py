@@ -61,6 +61,8 @@ ROWS = {
     ),
     "api:young-person-list": Row(none, everyone_logged_in()),
     "api:young-person-detail": Row(yp, api(FULL)),
+    # The same rule as the web page "Who looked at this file" (cases:access_log).
+    "api:young-person-access-log": Row(yp, api(FULL)),
     "api:young-person-history": Row(yp, api(FULL)),
     "api:diagnostic-list": Row(none, everyone_logged_in()),
     "api:diagnostic-detail": Row(_diagnostic, api(FULL)),
