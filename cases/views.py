@@ -271,7 +271,9 @@ def step_update(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
         step.refresh_from_db()
         services.step_update(actor=request.user, step=step, **data)
 
-    return _form_page(request, young_person, form, step.step_type.label, save)
+    return _form_page(
+        request, young_person, form, step.step_type.label, save, template="cases/step_form.html"
+    )
 
 
 @require_http_methods(["GET", "POST"])
