@@ -6,8 +6,13 @@ from collections.abc import Collection
 from typing import Any
 
 from accounts.enums import CASEWORK_ROLES, Role
-from accounts.models import Membership, Organization, User
-from accounts.selectors import active_memberships, organization_for, organization_members
+from accounts.models import ApiToken, Membership, Organization, User
+from accounts.selectors import (
+    active_memberships,
+    api_tokens_of,
+    organization_for,
+    organization_members,
+)
 from core.access import as_pk
 from core.exceptions import NotFound
 
@@ -57,3 +62,11 @@ def access_working_organization(
     if organization is None:
         raise NotFound
     return organization
+
+
+def access_api_token(user: User, pk: Any) -> ApiToken:
+    """One of `user`'s own live API tokens (somebody else's is not found, like a missing one)."""
+    token = api_tokens_of(user).filter(pk=as_pk(pk)).first()
+    if token is None:
+        raise NotFound
+    return token

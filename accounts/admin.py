@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts import services
-from accounts.models import Membership, Organization, SecurityEvent, User
+from accounts.models import ApiToken, Membership, Organization, SecurityEvent, User
 
 # What the services need to know about a membership the admin changed.
 _TRACKED = ("role", "is_active", "organization")
@@ -84,6 +84,29 @@ class SecurityEventAdmin(admin.ModelAdmin):
     search_fields = ["subject__username", "actor__username", "organization__name"]
     list_select_related = ["organization", "subject", "actor"]
     date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Who holds API tokens, until when: read-only, and without the key's digest or
+    prefix (knox's own admin, which lists digests and can mint keys, is not used). To end
+    someone's tokens, deactivate the account or change its password: both revoke them
+    all, logged."""
+
+    list_display = ["user", "label", "created", "expiry", "last_used_at"]
+    fields = ["user", "label", "created", "expiry", "last_used_at"]
+    search_fields = ["user__username", "user__last_name", "label"]
+    list_select_related = ["user"]
+    date_hierarchy = "created"
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -29,6 +29,20 @@ class SecurityEventKind(models.TextChoices):
     ROLE_CHANGED = "role_changed", _("Role changed")
     MEMBERSHIP_DEACTIVATED = "membership_deactivated", _("Membership deactivated")
     MEMBERSHIP_REACTIVATED = "membership_reactivated", _("Membership reactivated")
+    # API tokens (accounts.models.ApiToken): created and revoked by their owner, revoked
+    # all at once when the password changes, the account is deactivated or its last
+    # active membership ends.
+    TOKEN_CREATED = "token_created", _("API token created")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked by its owner")
+    TOKENS_REVOKED_PASSWORD = "tokens_revoked_password", _("API tokens revoked: password changed")
+    TOKENS_REVOKED_DEACTIVATED = (
+        "tokens_revoked_deactivated",
+        _("API tokens revoked: account deactivated"),
+    )
+    TOKENS_REVOKED_NO_MEMBERSHIP = (
+        "tokens_revoked_no_membership",
+        _("API tokens revoked: last membership ended"),
+    )
     TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-factor authentication turned on")
     TWO_FACTOR_DISABLED = "two_factor_disabled", _("Two-factor authentication turned off")
     TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor authentication reset by an administrator")

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,36 @@ class OrganizationSwitchForm(forms.Form):
             (m.organization_id, f"{m.organization.name} ({m.get_role_display()})")
             for m in memberships
         ]
+
+
+class ApiTokenCreateForm(forms.Form):
+    """A name for the new token and the owner's password: a token opens the account to a
+    program for weeks, so an unattended session is not enough to mint one. The password is
+    checked through django-axes (`authenticate(request=…)`): failures count towards the
+    lockout like those of the login form."""
+
+    label = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("Which system will use it, e.g. “Agency follow-up software”."),
+    )
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        owner = self.request.user
+        user = authenticate(request=self.request, username=owner.get_username(), password=password)
+        if user is None or user.pk != owner.pk:
+            raise forms.ValidationError(_("This is not your password."))
+        return password
 
 
 class TwoFactorCodeForm(forms.Form):

@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from accounts.enums import CASEWORK_ROLES, Role
-from accounts.models import Membership, Organization, User
+from accounts.models import ApiToken, Membership, Organization, User
 
 _CACHE_ATTR = "_relais_active_memberships"
 
@@ -133,3 +133,8 @@ def organization_member_roles(
             role__in=roles,
         ).values_list("user_id", "role")
     )
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The user's live API tokens, newest first (expired ones are gone for good)."""
+    return ApiToken.objects.live().filter(user=user).order_by("-created", "-pk")

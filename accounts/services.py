@@ -4,19 +4,27 @@ Every membership write (created, role changed, deactivated, reactivated) goes th
 `_membership_changed`, in the service's transaction: a `SecurityEvent` row, the
 `membership_changed` hook (accounts/hooks.py: the referral grants follow the roles at
 once), and, when a person appoints someone to a role that sees more, an email to the
-organisation's other admins and supervisors after the commit."""
+organisation's other admins and supervisors after the commit. When the change ends the
+person's last active membership, their API tokens are revoked.
 
+API tokens (`api_token_create`, `api_token_revoke`) are logged the same way; the
+revocations that follow a password change or a deactivation happen in `User.save`."""
+
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import notifications, two_factor
 from accounts.enums import ELEVATED_ROLES, Role, SecurityEventKind
 from accounts.hooks import membership_changed
-from accounts.models import Membership, Organization, SecurityEvent, User
+from accounts.models import ApiToken, Membership, Organization, SecurityEvent, User
 from accounts.selectors import administered_organizations, forget_memberships
-from core.exceptions import NotAllowed
+from core.exceptions import Conflict, NotAllowed, NotFound
 
 
 def _require_admin(actor: User, organization: Organization) -> None:
@@ -36,6 +44,13 @@ def _membership_changed(
         detail=detail,
     )
     membership_changed.fire(membership=membership)
+    if kind == SecurityEventKind.MEMBERSHIP_DEACTIVATED and not (
+        Membership.objects.filter(user_id=membership.user_id, is_active=True).exists()
+    ):
+        # A partner system keeps no access through someone who works nowhere any more.
+        ApiToken.objects.revoke_all(
+            user=membership.user, kind=SecurityEventKind.TOKENS_REVOKED_NO_MEMBERSHIP, actor=actor
+        )
     # Set-up code (actor None: seed_demo, tests) appoints silently; a person does not.
     appointed = membership.is_active and membership.role in ELEVATED_ROLES
     if actor is not None and appointed and kind != SecurityEventKind.MEMBERSHIP_DEACTIVATED:
@@ -198,6 +213,83 @@ def membership_admin_record(
         left = Membership(user=membership.user, organization_id=moved_from, role=membership.role)
         membership_changed.fire(membership=left)
     _membership_changed(actor=actor, membership=membership, kind=kind, detail=detail)
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+
+class TokenLimitReached(Conflict):
+    code = "token_limit_reached"
+
+
+# The owner's page shows when a token was last used; noting it at most this often keeps
+# API calls from writing on every request.
+TOKEN_USE_PRECISION = timedelta(minutes=5)
+
+
+@transaction.atomic
+def api_token_create(*, actor: User, label: str = "", via: str) -> tuple[ApiToken, str]:
+    """A new token for `actor` (who proved their password just before): the saved row and
+    the key, which exists nowhere else afterwards. `via`: "api" or "web", for the log.
+
+    Each call makes a new token (a partner may run several systems, each with its own),
+    up to settings.API_TOKEN_LIMIT_PER_USER live ones; the owner's expired ones are purged."""
+    # One creation at a time per user, so that two parallel requests cannot pass the limit.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    if not actor.is_active:
+        raise NotAllowed(_("This account is deactivated."))
+    ApiToken.objects.filter(user=actor, expiry__lte=timezone.now()).delete()
+    limit = settings.API_TOKEN_LIMIT_PER_USER
+    if ApiToken.objects.filter(user=actor).count() >= limit:
+        raise TokenLimitReached(
+            _(
+                "You already hold %(limit)d API tokens, the most allowed. Revoke one you no "
+                "longer use (page “My API access”, or DELETE /api/v1/auth/token/ with it) "
+                "and try again."
+            )
+            % {"limit": limit}
+        )
+    label = " ".join(label.split())[:100]
+    token, key = ApiToken.objects.create(
+        user=actor, expiry=timedelta(days=settings.API_TOKEN_TTL_DAYS), label=label
+    )
+    SecurityEvent.objects.create(
+        actor=actor,
+        kind=SecurityEventKind.TOKEN_CREATED,
+        subject=actor,
+        detail={"token": token.token_key, "label": label, "expires_at": token.expiry, "via": via},
+    )
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken, via: str) -> None:
+    """The owner revokes one of their tokens; it stops working at once."""
+    if token.user_id != actor.pk:
+        raise NotFound
+    deleted, _rows = ApiToken.objects.filter(pk=token.pk).delete()
+    if not deleted:
+        return  # revoked meanwhile (two clicks, two tabs): nothing more to log
+    SecurityEvent.objects.create(
+        actor=actor,
+        kind=SecurityEventKind.TOKEN_REVOKED,
+        subject=actor,
+        detail={"token": token.token_key, "label": token.label, "via": via},
+    )
+
+
+def api_token_touch(token: ApiToken) -> None:
+    """Note that `token` was just used (at most every TOKEN_USE_PRECISION). Bookkeeping
+    only: when the database is busy the call goes on without it."""
+    now = timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_USE_PRECISION:
+        return
+    try:
+        with transaction.atomic():
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    except OperationalError:
+        return
+    token.last_used_at = now
 
 
 def member_reset_two_factor(*, actor: User, membership: Membership) -> None:

@@ -39,6 +39,8 @@ urlpatterns = [
         login_not_required(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
+    path("api-tokens/", views.api_tokens, name="api_tokens"),
+    path("api-tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("organization/", views.switch_organization, name="switch_organization"),
     path("organizations/<int:org_pk>/members/", views.members, name="members"),
     path("organizations/<int:org_pk>/members/<int:pk>/", views.member_edit, name="member_edit"),

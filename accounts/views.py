@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -9,12 +10,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services, two_factor
-from accounts.access import access_administered_organization, access_membership
-from accounts.forms import MemberAddForm, MemberRoleForm, OrganizationSwitchForm
+from accounts.access import (
+    access_administered_organization,
+    access_api_token,
+    access_membership,
+)
+from accounts.forms import (
+    ApiTokenCreateForm,
+    MemberAddForm,
+    MemberRoleForm,
+    OrganizationSwitchForm,
+)
 from accounts.middleware import SESSION_KEY
 from accounts.ratelimit import password_reset_allowed
 from accounts.selectors import (
     active_memberships,
+    api_tokens_of,
     membership_in,
     organization_members,
 )
@@ -89,6 +100,48 @@ def member_toggle_active(request: HttpRequest, org_pk: int, pk: int) -> HttpResp
         else:
             messages.success(request, _("Member deactivated: their access ended at once."))
     return redirect(reverse("accounts:members", kwargs={"org_pk": org_pk}))
+
+
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """ "My API access": the signed-in user's live tokens, and a new one (the key is shown
+    on the answer to the POST, once: it is not kept anywhere, session included)."""
+    form = ApiTokenCreateForm(request.POST or None, request=request)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                token, key = services.api_token_create(
+                    actor=request.user, label=form.cleaned_data["label"], via="web"
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                return render(
+                    request, "accounts/api_token_created.html", {"token": token, "key": key}
+                )
+        status = 400
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {
+            "tokens": api_tokens_of(request.user),
+            "form": form,
+            "ttl_days": settings.API_TOKEN_TTL_DAYS,
+            "limit": settings.API_TOKEN_LIMIT_PER_USER,
+        },
+        status=status,
+    )
+
+
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = access_api_token(request.user, pk)
+    services.api_token_revoke(actor=request.user, token=token, via="web")
+    messages.success(
+        request, _("Token “%(label)s” revoked: it no longer works.") % {"label": token}
+    )
+    return redirect("accounts:api_tokens")
 
 
 @require_POST

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -51,7 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens (hashed, expiring): the model is accounts.ApiToken (KNOX_TOKEN_MODEL).
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
@@ -290,11 +292,34 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+# --- API tokens (README, "REST API for partner systems") ------------------------------------
+# django-rest-knox keeps only a SHA-512 digest of each token (the key is shown once) and
+# refuses it after its expiry. The model is Relais' own (a label, the last use).
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's migrations would create its stock `knox_authtoken` table: unused once the model is
+# swapped, yet its foreign key to the users would break `manage.py flush` (and the test
+# runner's) on PostgreSQL. Without them, no table is made for the swapped model.
+MIGRATION_MODULES = {"knox": None}
+API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
+if API_TOKEN_TTL_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_TTL_DAYS must be 1 or more.")
+# Live tokens one user may hold at once (each client system its own); beyond, a clear 409.
+API_TOKEN_LIMIT_PER_USER = int(os.environ.get("API_TOKEN_LIMIT_PER_USER", "10"))
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),
+    # Leaked keys are recognisable (secret scanners, logs): relais_ + 64 hex characters.
+    "TOKEN_PREFIX": "relais_",
+    "AUTH_HEADER_PREFIX": "Token",
+    # An expiry is a promise to the owner: using a token does not extend it.
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": API_TOKEN_LIMIT_PER_USER,
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Token first: an anonymous call then gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -321,7 +346,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "API for partner systems: young people's files (within the caller's permissions), "
         "referrals and their transitions. Authenticate with `Authorization: Token <key>` "
-        "(POST /api/v1/auth/token/). Out-of-reach objects answer 404."
+        "(POST /api/v1/auth/token/: the key is shown once and expires at `expires_at`; a "
+        "password change or deactivation revokes it). Out-of-reach objects answer 404."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

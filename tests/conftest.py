@@ -4,6 +4,7 @@ pytest-django loads the settings before this file is imported, so RELAIS_TESTING
 from pyproject.toml (pytest-env's `env`), not from here.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import factory.random
@@ -88,3 +89,25 @@ def empty_cache() -> None:
     cache.clear()
     yield
     cache.clear()
+
+
+class Clock:
+    """Django's clock (`django.utils.timezone.now`), moved forward on demand."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def advance(self, **delta: float) -> None:
+        self.offset += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """`clock.advance(days=31)`: every `timezone.now()` after it (auto_now fields, knox's
+    expiry check, the services) sees the later time. Time is moved, never slept."""
+    from django.utils import timezone
+
+    moved = Clock()
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + moved.offset)
+    return moved

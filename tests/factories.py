@@ -4,6 +4,7 @@ service holds a rule (autonomy level, completion stamps), so tests see real data
 from datetime import date, timedelta
 
 import factory
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.http import HttpRequest
 from django.test import RequestFactory
 from django.utils import timezone
@@ -142,3 +143,17 @@ def ensure_default_catalogue() -> None:
 
     migration = importlib.import_module("cases.migrations.0002_default_step_types")
     migration.load(apps, None)
+
+
+def api_token(user: User, **fields) -> str:
+    """The key of a new live API token of `user`, as a partner system holds it."""
+    from accounts.models import ApiToken
+
+    _token, key = ApiToken.objects.create(user=user, expiry=timedelta(days=30), **fields)
+    return key
+
+
+class UpgradedTestHasher(MD5PasswordHasher):
+    """A "stronger" hasher for tests of hash upgrades at sign-in (as fast as MD5)."""
+
+    algorithm = "md5_upgraded"

@@ -14,6 +14,10 @@ ACTORS = (
     "other_advisor",  # advisor of another organisation
     "other_supervisor",  # supervisor of another organisation
     "other_admin",  # administrator of another organisation
+    # The platform's superuser (Django admin), member of no organisation: no case content
+    # anywhere, whatever guardian's backend says of superusers (test_permission_matrix
+    # also checks the bodies it gets; tests/test_platform_superuser.py the admin).
+    "superuser",
 )
 CASEWORKERS = {
     "referent",

@@ -15,7 +15,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 from django.urls import reverse
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.enums import Role
@@ -27,6 +26,7 @@ from tests.factories import (
     OrganizationFactory,
     StepFactory,
     YoungPersonFactory,
+    api_token,
     member,
 )
 
@@ -67,8 +67,7 @@ def yp(org, advisor):
 
 def api(user) -> APIClient:
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

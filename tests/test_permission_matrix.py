@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.enums import Role
+from accounts.models import User
 from cases import services
 from cases.models import StepType
 from referrals import services as referral_services
@@ -35,6 +36,8 @@ from tests.matrix import (
     yp,
 )
 
+CASE_FIRST_NAME = "Eulalie"
+CASE_LAST_NAME = "Zygmuntowicz"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -53,8 +56,17 @@ def world(db) -> World:
         "other_advisor": member(other, Role.ADVISOR),
         "other_supervisor": member(other, Role.SUPERVISOR),
         "other_admin": member(other, Role.ORG_ADMIN),
+        "superuser": User.objects.create_superuser(
+            "platform", "platform@example.org", "platform-pass"
+        ),
     }
-    young_person = YoungPersonFactory(organization=org, referent=users["referent"])
+    # Names that appear nowhere else, so that a page showing them is caught.
+    young_person = YoungPersonFactory(
+        organization=org,
+        referent=users["referent"],
+        first_name=CASE_FIRST_NAME,
+        last_name=CASE_LAST_NAME,
+    )
     step = StepFactory(young_person=young_person)
     document = services.document_upload(
         actor=users["referent"],
@@ -110,6 +122,7 @@ MATRIX: dict[str, Row] = {
             "org_admin": 200,
             "partner": 200,
             "other_admin": 200,
+            "superuser": 200,
         },
     ),
     "accounts:login": Row(lambda w: {}, dict.fromkeys(LOGGED_IN, 302) | {"anonymous": 200}),
@@ -223,10 +236,25 @@ def test_permission_matrix(client, world, name, actor):
         assert "cases/directory_card.html" in [t.name for t in response.templates]
         return
     assert response.status_code == expected, (name, actor, response.status_code)
+    if actor == "superuser":
+        assert_no_case_content(name, response)
     if expected == 200 and name == "cases:detail":
         assert "cases/young_person_detail.html" in [t.name for t in response.templates]
     if actor == "anonymous" and expected == 302 and name not in {"accounts:logout"}:
         assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def assert_no_case_content(name: str, response) -> None:
+    """The platform superuser gets no young person's file anywhere: no file, document or
+    PDF is streamed to them, no page names the young person, and every API list is empty
+    (but the organisations, which are not case content)."""
+    assert not response.streaming, name
+    body = response.content.decode(errors="replace")
+    assert CASE_LAST_NAME not in body and CASE_FIRST_NAME not in body, name
+    if response.get("Content-Type", "").startswith("application/json"):
+        data = response.json()
+        if isinstance(data, dict) and "results" in data and name != "api:organization-list":
+            assert data["results"] == [], name
 
 
 def _walk(patterns, namespace=""):

@@ -1,12 +1,15 @@
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import services, two_factor
+from accounts.api.authentication import ApiTokenAuthentication
 from accounts.lockout import (
     LOCKED_STATUS,
     api_lockout_response_body,
@@ -24,15 +27,38 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(
         max_length=4096, trim_whitespace=False, style={"input_type": "password"}
     )
+    label = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Optional: which system holds the token (shown on the owner's page).",
+    )
+    otp = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=(
+            "Required when the account uses two-factor authentication: the current code of "
+            "its authenticator app (or one of its recovery codes, used up)."
+        ),
+    )
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)
+    token = serializers.CharField(
+        read_only=True, help_text="The key, shown this once: Relais keeps only its hash."
+    )
+    expires_at = serializers.DateTimeField(
+        read_only=True, help_text="After this moment the token answers 401: ask for a new one."
+    )
 
 
 class TokenView(APIView):
-    """POST username + password → a token for `Authorization: Token <key>`.
-    DELETE (authenticated) revokes the caller's token at once."""
+    """POST username + password → a new token for `Authorization: Token <key>`, valid for
+    API_TOKEN_TTL_DAYS days (each call makes another one: one per client system).
+    DELETE (with the token) revokes that token, and only it, at once."""
 
     throttle_scope = "token"
 
@@ -42,19 +68,35 @@ class TokenView(APIView):
         return [IsAuthenticated()]
 
     def get_authenticators(self):
-        from rest_framework.authentication import TokenAuthentication
-
         # Only a token can revoke itself; no session (and so no CSRF) involved.
         if getattr(self, "request", None) is not None and self.request.method == "POST":
             return []
-        return [TokenAuthentication()]
+        return [ApiTokenAuthentication()]
 
     @extend_schema(
         request=TokenRequestSerializer,
         auth=[],
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(description="Wrong credentials"),
+            400: OpenApiResponse(
+                description=(
+                    "Wrong credentials, or `otp` missing or wrong for an account with "
+                    "two-factor authentication (a wrong code counts as a failed sign-in "
+                    "towards the lockout)"
+                )
+            ),
+            403: OpenApiResponse(
+                description=(
+                    "`code: two_factor_enrolment_required`: the account's role requires "
+                    "two-factor authentication and it has not set it up yet (in the browser)"
+                )
+            ),
+            409: OpenApiResponse(
+                description=(
+                    "`code: token_limit_reached`: the account already holds "
+                    "API_TOKEN_LIMIT_PER_USER (10 by default) live tokens; revoke one first."
+                )
+            ),
             429: OpenApiResponse(
                 description=(
                     "Too many requests (see `Retry-After`), or `code: account_locked`: "
@@ -69,8 +111,12 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        credentials = {
+            "username": serializer.validated_data["username"],
+            "password": serializer.validated_data["password"],
+        }
         # The request lets django-axes count the failures of this (account, client) pair.
-        user = authenticate(request=request, **serializer.validated_data)
+        user = authenticate(request=request, **credentials)
         if user is None and is_locked_out(request):
             until = locked_until(request)
             return Response(
@@ -83,12 +129,51 @@ class TokenView(APIView):
                 {"non_field_errors": [_("Unable to log in with these credentials.")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        refused = self._second_factor_refusal(request, user, serializer.validated_data["otp"])
+        if refused is not None:
+            return refused
+        token, key = services.api_token_create(
+            actor=user, label=serializer.validated_data["label"], via="api"
+        )
+        response = Response(TokenSerializer({"token": key, "expires_at": token.expiry}).data)
+        # A credential: no cache may keep it (the caller is not signed in yet, so the
+        # middleware that marks signed-in answers does not).
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    @staticmethod
+    def _second_factor_refusal(request, user, otp: str) -> Response | None:
+        """An account with 2FA gives its current code too; a wrong code is a failed
+        sign-in for django-axes (guessing codes leads to the same lockout as passwords)."""
+        if two_factor.is_enabled(user):
+            if not otp.strip():
+                message = _("This account uses two-factor authentication: send its code in otp.")
+            elif two_factor.check_code(user, otp) is None:
+                user_login_failed.send(
+                    sender=__name__,
+                    credentials={"username": user.get_username()},
+                    request=request,
+                )
+                message = _("This code is not valid (a code works once).")
+            else:
+                return None
+            return Response({"otp": [message]}, status=status.HTTP_400_BAD_REQUEST)
+        if two_factor.is_required(user):
+            return Response(
+                {
+                    "detail": _(
+                        "Your role requires two-factor authentication: set it up in Relais "
+                        "(sign in with a browser) before asking for a token."
+                    ),
+                    "code": "two_factor_enrolment_required",
+                },
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        return None
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):
-        Token.objects.filter(user=request.user).delete()
+        services.api_token_revoke(actor=request.user, token=request.auth, via="api")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

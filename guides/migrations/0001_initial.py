@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0005_two_factor_security_events'),
+        ('accounts', '0001_initial'),
         ('cases', '0004_reassigned_action_step_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

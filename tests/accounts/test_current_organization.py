@@ -18,7 +18,6 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.enums import Role
@@ -29,7 +28,13 @@ from referrals import services as referral_services
 from referrals import webhooks
 from referrals.models import WebhookEndpoint
 from tests import fake_dns
-from tests.factories import MembershipFactory, OrganizationFactory, YoungPersonFactory, member
+from tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    YoungPersonFactory,
+    api_token,
+    member,
+)
 from tests.reports.report_helpers import read_csv, read_pdf
 
 pytestmark = pytest.mark.django_db
@@ -565,8 +570,7 @@ API_URL = "/api/v1/young-people/"
 
 def api(user: User) -> APIClient:
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

@@ -1,14 +1,15 @@
 """Authentication of the API: tokens for partner systems (obtained with a password,
-revocable by their owner), sessions for the browser, 401 for everybody else, throttling."""
+revocable by their owner), sessions for the browser, 401 for everybody else, throttling.
+What ends a token (expiry, password change, deactivation…): test_token_lifecycle.py."""
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.enums import Role
-from tests.factories import DEFAULT_PASSWORD, OrganizationFactory, member
+from accounts.models import ApiToken
+from tests.factories import DEFAULT_PASSWORD, OrganizationFactory, api_token, member
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def test_a_password_gives_a_token_that_authenticates(advisor):
 
     assert response.status_code == 200
     token = response.json()["token"]
-    assert Token.objects.get(user=advisor).key == token
+    assert set(response.json()) == {"token", "expires_at"}
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     me = client.get("/api/v1/me/")
     assert me.status_code == 200
@@ -44,8 +45,11 @@ def test_a_password_gives_a_token_that_authenticates(advisor):
             "role": "advisor",
         }
     ]
-    # Logging in again gives the same token (one per user), until it is revoked.
-    assert login(APIClient(), advisor.username).json()["token"] == token
+    # Logging in again gives another token (one per client system); both work.
+    second = login(APIClient(), advisor.username).json()["token"]
+    assert second != token
+    assert ApiToken.objects.filter(user=advisor).count() == 2
+    assert client.get("/api/v1/me/").status_code == 200
 
 
 def test_a_wrong_password_is_a_400_without_saying_which_part_was_wrong(advisor):
@@ -55,7 +59,7 @@ def test_a_wrong_password_is_a_400_without_saying_which_part_was_wrong(advisor):
     assert wrong_password.status_code == unknown_user.status_code == 400
     assert wrong_password.json() == unknown_user.json()
     assert list(wrong_password.json()) == ["non_field_errors"]
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_missing_credentials_are_named(advisor):
@@ -72,14 +76,20 @@ def test_an_inactive_account_gets_no_token(advisor):
     assert login(APIClient(), advisor.username).status_code == 400
 
 
-def test_the_owner_revokes_the_token_at_once(advisor):
+def test_the_owner_revokes_the_token_at_once_and_only_that_one(advisor):
     token = login(APIClient(), advisor.username).json()["token"]
+    other_system = api_token(advisor, label="Logiciel B")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
 
     assert client.delete(TOKEN_URL).status_code == 204
 
-    assert not Token.objects.filter(user=advisor).exists()
+    assert list(ApiToken.objects.filter(user=advisor).values_list("label", flat=True)) == [
+        "Logiciel B"
+    ]
+    other = APIClient()
+    other.credentials(HTTP_AUTHORIZATION=f"Token {other_system}")
+    assert other.get("/api/v1/me/").status_code == 200
     refused = client.get("/api/v1/me/")
     assert refused.status_code == 401
     assert refused["WWW-Authenticate"] == "Token"
@@ -88,14 +98,14 @@ def test_the_owner_revokes_the_token_at_once(advisor):
 
 
 def test_revoking_needs_the_token_itself(advisor):
-    Token.objects.create(user=advisor)
+    api_token(advisor)
     session = APIClient()
     session.force_login(advisor)
 
     assert APIClient().delete(TOKEN_URL).status_code == 401
     # A browser session does not revoke the partner system's token.
     assert session.delete(TOKEN_URL).status_code == 401
-    assert Token.objects.filter(user=advisor).exists()
+    assert ApiToken.objects.filter(user=advisor).exists()
 
 
 @pytest.mark.parametrize(

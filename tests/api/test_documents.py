@@ -4,12 +4,11 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import encode_multipart
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.enums import Role
 from cases.models import Document
-from tests.factories import OrganizationFactory, YoungPersonFactory, member
+from tests.factories import OrganizationFactory, YoungPersonFactory, api_token, member
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +19,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 def api(user) -> APIClient:
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

@@ -2,14 +2,13 @@
 gets the first answer again; the key belongs to its user."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.enums import Role
 from cases.models import FollowUp, YoungPerson
 from core.models import IdempotencyRecord
 from referrals.models import ReferralEvent
-from tests.factories import OrganizationFactory, YoungPersonFactory, member
+from tests.factories import OrganizationFactory, YoungPersonFactory, api_token, member
 from tests.referrals.referral_helpers import make_scene, send_referral
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +19,7 @@ BODY = {"first_name": "Sami", "last_name": "Haddad", "birth_date": "2005-09-30"}
 
 def api(user) -> APIClient:
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

@@ -3,12 +3,11 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases import services as case_services
 from referrals.models import Referral
-from tests.factories import ALL_YES
+from tests.factories import ALL_YES, api_token
 from tests.referrals.referral_helpers import bring_to, make_scene, send_referral
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +18,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def api(user) -> APIClient:
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

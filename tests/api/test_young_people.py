@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.enums import Role
@@ -18,6 +17,7 @@ from tests.factories import (
     OrganizationFactory,
     StepFactory,
     YoungPersonFactory,
+    api_token,
     birth_date_for_age,
     member,
 )
@@ -29,8 +29,7 @@ URL = "/api/v1/young-people/"
 
 def api(user) -> APIClient:
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

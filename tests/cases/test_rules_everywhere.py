@@ -11,7 +11,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.enums import Role
@@ -21,7 +20,13 @@ from cases.models import Application, FollowUp, YoungPerson, YoungPersonUserObje
 from core.exceptions import DomainError, NotAllowed
 from reports.services import young_people_import
 from reports.spreadsheets import guess_mapping, parse_csv
-from tests.factories import OrganizationFactory, YoungPersonFactory, birth_date_for_age, member
+from tests.factories import (
+    OrganizationFactory,
+    YoungPersonFactory,
+    api_token,
+    birth_date_for_age,
+    member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -56,8 +61,7 @@ def message_of(validator, *args, **kwargs) -> str:
 
 def api(user) -> APIClient:
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

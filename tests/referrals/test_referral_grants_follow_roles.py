@@ -6,7 +6,6 @@ a destination role, a supervisor appointed while a referral is accepted gets the
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts import services as account_services
@@ -16,7 +15,7 @@ from core.testing import assert_same_num_queries, capture_queries
 from referrals import grants, services, workflow
 from referrals.enums import ReferralStatus
 from referrals.models import ReferralUserObjectPermission
-from tests.factories import UserFactory, YoungPersonFactory, member
+from tests.factories import UserFactory, YoungPersonFactory, api_token, member
 from tests.referrals.referral_helpers import (
     bring_to,
     grant_user_ids,
@@ -32,8 +31,7 @@ NOT_SHARING = [s for s in S.values if s not in workflow.SHARING_STATUSES]
 
 def _api_status(user: User, referral) -> int:
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client.get(f"/api/v1/referrals/{referral.pk}/shared-file/").status_code
 
 
