@@ -308,7 +308,12 @@ def test_the_menu_follows_the_role_in_the_current_organisation(client, world):
 
     switch(client, world.beta)
     urls = nav_urls(client.get(reverse("accounts:password_change")))
-    assert urls == [members_of_beta, reverse("cases:catalogue"), reverse("referrals:webhooks")]
+    assert urls == [
+        members_of_beta,
+        reverse("cases:catalogue"),
+        reverse("referrals:webhooks"),
+        reverse("guides:manage"),
+    ]
 
     # Home follows the current role too: caseload for casework, the menu for an admin.
     assert client.get(reverse("home")).status_code == 200
