@@ -1,4 +1,5 @@
-"""Benchmark: the supervisor pages of an organisation of 20,000 young people.
+"""Benchmark: the supervisor pages of an organisation of 20,000 young people, and one
+file's page and history of changes (web and API) among ~10 history entries per file.
 
 Prints figures, asserts nothing (DESIGN.md: speed is measured by benchmarks that print
 figures, not by tests that time things). Builds the data with bulk_create in a throwaway
@@ -30,7 +31,9 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth.models import Permission  # noqa: E402
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import (  # noqa: E402
     CaptureQueriesContext,
@@ -55,6 +58,8 @@ from cases.models import (  # noqa: E402
     YoungPerson,
     YoungPersonUserObjectPermission,
 )
+from history.enums import Channel  # noqa: E402
+from history.models import HistoryEntry  # noqa: E402
 from referrals.enums import ReferralStatus  # noqa: E402
 from referrals.models import Referral  # noqa: E402
 
@@ -225,6 +230,7 @@ def build(n_young_people: int, seed: int = 20_000) -> tuple[Organization, User, 
         ],
         batch_size=BATCH,
     )
+    history = build_history(young_people, follow_ups, steps, rng)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -236,8 +242,44 @@ def build(n_young_people: int, seed: int = 20_000) -> tuple[Organization, User, 
         "applications": len(applications),
         "referrals": len(referrals),
         "delegations": min(300, len(young_people)),
+        "history entries": history,
     }
     return org, supervisor, sizes
+
+
+def build_history(young_people, follow_ups, steps, rng) -> int:
+    """What the services would have recorded: each file's creation, its follow-ups and
+    steps, and a few changes, spread over the last 900 days."""
+    now = timezone.now()
+    kinds = {
+        model: ContentType.objects.get_for_model(model) for model in (YoungPerson, FollowUp, Step)
+    }
+
+    def entry(obj, young_person, action, changes):
+        return HistoryEntry(
+            content_type=kinds[type(obj)],
+            object_pk=str(obj.pk),
+            object_id=obj.pk,
+            object_repr=str(young_person.pk),
+            action=action,
+            changes=changes,
+            actor_id=young_person.referent_id,
+            channel=rng.choice((Channel.WEB, Channel.WEB, Channel.API)),
+            young_person_id=young_person.pk,
+            timestamp=now - timedelta(days=rng.uniform(0, 900)),
+        )
+
+    by_pk = {yp.pk: yp for yp in young_people}
+    rows = []
+    for yp in young_people:
+        rows.append(entry(yp, yp, HistoryEntry.Action.CREATE, {"last_name": [None, yp.last_name]}))
+        for _ in range(rng.randint(1, 4)):
+            rows.append(entry(yp, yp, HistoryEntry.Action.UPDATE, {"city": ["Lille", "Douai"]}))
+    for record in [*follow_ups, *steps]:
+        young_person = by_pk[record.young_person_id]
+        rows.append(entry(record, young_person, HistoryEntry.Action.CREATE, {"x": [None, 1]}))
+    HistoryEntry.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
 
 
 def measure(client: Client, url: str, runs: int) -> tuple[int, list[float], list[float]]:
@@ -271,6 +313,13 @@ def main() -> None:
         built_in = time.perf_counter() - started
         client = Client()
         client.force_login(supervisor)
+        # The file with the longest history: the worst case of its pages.
+        file = YoungPerson.objects.get(
+            pk=HistoryEntry.objects.values("young_person_id")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "young_person_id")
+            .values_list("young_person_id", flat=True)[:1]
+        )
 
         print(f"Relais supervision benchmark — {connection.vendor}, {args.runs} runs per page")
         print(
@@ -296,6 +345,9 @@ def main() -> None:
                 reverse("supervision:referrals", args=[org.pk]) + "?direction=sent",
             ),
             ("running delegations", reverse("supervision:delegations", args=[org.pk])),
+            ("file page", reverse("cases:detail", args=[file.pk])),
+            ("file: history of changes", reverse("cases:history", args=[file.pk])),
+            ("API: file history", f"/api/v1/young-people/{file.pk}/history/"),
         ]
         print(f"{'page':<30} {'queries':>7} {'median ms':>10} {'min ms':>8} {'max ms':>8}")
         details = {}

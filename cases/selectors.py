@@ -34,6 +34,8 @@ from cases.models import (
     StepType,
     YoungPerson,
 )
+from history.models import HistoryEntry
+from history.selectors import history_of_young_person
 
 
 def young_people_full_access(user: User) -> QuerySet[YoungPerson]:
@@ -291,6 +293,12 @@ def young_person_file(young_person: YoungPerson) -> YoungPersonFile:
 
 def access_log_for(young_person: YoungPerson) -> QuerySet[AccessLog]:
     return young_person.access_logs.select_related("user")
+
+
+def history_for(young_person: YoungPerson) -> QuerySet[HistoryEntry]:
+    """The file's history of changes (its records' and referrals' included), newest first.
+    The caller got `young_person` through `access_young_person` (full file)."""
+    return history_of_young_person(young_person.pk)
 
 
 def young_person_delegations(young_person: YoungPerson):

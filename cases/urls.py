@@ -34,6 +34,7 @@ urlpatterns = [
         name="delegation_revoke",
     ),
     path("<int:pk>/access-log/", views.access_log, name="access_log"),
+    path("<int:pk>/history/", views.history, name="history"),
     path("catalogue/", views.catalogue, name="catalogue"),
     path("catalogue/<int:step_type_pk>/toggle/", views.catalogue_toggle, name="catalogue_toggle"),
 ]

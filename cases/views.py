@@ -51,6 +51,7 @@ from core import form_tokens
 from core.access import as_pk
 from core.exceptions import DomainError, DuplicateSuspected, NotFound
 from core.pagination import querystring_without_page
+from history.display import entry_views
 
 
 def _file_url(young_person: YoungPerson) -> str:
@@ -384,6 +385,24 @@ def access_log(request: HttpRequest, pk: int) -> HttpResponse:
     young_person = access_young_person(request.user, pk)
     page = Paginator(selectors.access_log_for(young_person), 50).get_page(request.GET.get("page"))
     return render(request, "cases/access_log.html", {"yp": young_person, "page": page})
+
+
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file's history of changes: who changed what, when, through which channel, with
+    the values before and after. Same access as the file's content, and logged as a view."""
+    young_person = access_young_person(request.user, pk)
+    services.access_log_record(
+        user=request.user,
+        young_person=young_person,
+        action=AccessAction.VIEW_FILE,
+        detail=_("History of changes"),
+    )
+    page = Paginator(selectors.history_for(young_person), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/history.html",
+        {"yp": young_person, "page": page, "entries": entry_views(page.object_list)},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -59,11 +59,13 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "guardian",
     "axes",
+    "auditlog",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "core",
     "accounts",
+    "history",
     "cases",
     "guides",
     "referrals",
@@ -90,6 +92,8 @@ MIDDLEWARE = [
     # Permissions-Policy on every response.
     "core.middleware.SecurityHeadersMiddleware",
     "accounts.middleware.CurrentOrganizationMiddleware",
+    # Who changed what, through which channel (web, API, admin): README, "History of changes".
+    "history.middleware.HistoryMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # After LoginRequiredMiddleware: a signed-in session gives its second factor (or
     # enrols, when its role requires one) before any other page (accounts/two_factor.py).
@@ -141,6 +145,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# History of changes (django-auditlog): our entry model carries the young person and the
+# channel; values kept as JSON types; no client address stored with each change.
+AUDITLOG_LOGENTRY_MODEL = "history.HistoryEntry"
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+# django-auditlog 3.4.1's migrations create its own log entry table even when the model is
+# swapped for ours: an unused table whose foreign keys make `flush` (and so transactional
+# tests) fail on PostgreSQL (jazzband/django-auditlog#804, fixed by #805, unreleased).
+# Its only model is swapped out, so it needs no migration here.
+MIGRATION_MODULES = {"auditlog": None}
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out (account, client) pair before any password is checked.
     "axes.backends.AxesStandaloneBackend",
@@ -299,7 +313,7 @@ KNOX_TOKEN_MODEL = "accounts.ApiToken"
 # knox's migrations would create its stock `knox_authtoken` table: unused once the model is
 # swapped, yet its foreign key to the users would break `manage.py flush` (and the test
 # runner's) on PostgreSQL. Without them, no table is made for the swapped model.
-MIGRATION_MODULES = {"knox": None}
+MIGRATION_MODULES["knox"] = None
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 if API_TOKEN_TTL_DAYS < 1:
     raise ImproperlyConfigured("API_TOKEN_TTL_DAYS must be 1 or more.")

@@ -11,6 +11,8 @@ class ReferralsConfig(AppConfig):
         # referrals listens to, so that the shared-file grants follow the roles
         # (core/hooks.py, accounts/hooks.py).
         from accounts.hooks import membership_changed
+        from referrals import tracking
         from referrals.services import referral_grants_on_membership_change
 
         membership_changed.register(referral_grants_on_membership_change)
+        tracking.register()

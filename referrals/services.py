@@ -26,6 +26,7 @@ from cases.models import YoungPerson
 from cases.selectors import young_people_full_access
 from cases.services import access_log_record
 from core.exceptions import NotAllowed
+from history.services import history_record_update, snapshot
 from referrals import grants, notifications, selectors, webhooks, workflow
 from referrals.enums import (
     ConsentMethod,
@@ -128,8 +129,11 @@ def referral_transition(
             )
             % {"status": ReferralStatus(current).label if current else "?"}
         )
+    before = snapshot(referral)
     for name, value in changes.items():
         setattr(referral, name, value)
+    # A conditional UPDATE (WHERE status = source) sends no signal: recorded here.
+    history_record_update(before=before, after=referral, fields=changes)
     event = ReferralEvent.objects.create(
         referral=referral,
         actor=actor,

@@ -27,6 +27,8 @@ from cases.enums import AccessLevel
 from cases.models import YoungPerson
 from cases.selectors import young_people_reachable
 from core.exceptions import DomainError, NotAllowed
+from history.context import recording
+from history.enums import Channel
 from reports.spreadsheets import IMPORT_FIELDS, REQUIRED_FIELDS, ImportFileError, mapped_cell
 
 audit = logging.getLogger("relais.audit")
@@ -349,7 +351,7 @@ def young_people_import(
     referent_of = {checked.line: checked.referent for checked in valid}
     written: list[PlannedRow] = []
     try:
-        with transaction.atomic():
+        with transaction.atomic(), recording(channel=Channel.IMPORT, actor=actor):
             for row in planned:
                 written.append(_write(actor, organization, row, referent_of[row.line], files))
     except _RowFailed as failed:

@@ -176,6 +176,7 @@ MATRIX: dict[str, Row] = {
         method="post",
     ),
     "cases:access_log": Row(yp, only(FULL)),
+    "cases:history": Row(yp, only(FULL)),
     "cases:catalogue": Row(lambda w: {}, only({"org_admin", "other_admin"})),
     "cases:catalogue_toggle": Row(
         lambda w: {"step_type_pk": w.org_step_type.pk}, only({"org_admin"}, 302), method="post"

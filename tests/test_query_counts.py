@@ -124,7 +124,7 @@ def test_supervisor_organization_view_constant(client, org):
     assert_same_num_queries(*runs)
 
 
-@pytest.mark.parametrize("url_name", ["cases:detail", "cases:access_log"])
+@pytest.mark.parametrize("url_name", ["cases:detail", "cases:access_log", "cases:history"])
 def test_file_pages_constant(client, org, url_name):
     runs = []
     for n in (1, 100):

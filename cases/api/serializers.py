@@ -23,6 +23,8 @@ from cases.services import (
     YOUNG_PERSON_IDENTITY,
 )
 from core.access import MAX_ID
+from history import display as history_display
+from history.enums import Action, Channel
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -303,3 +305,53 @@ class ApplicationUpdateSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         if self.instance is not None and not isinstance(self.instance, list):
             self.fields["cv"].queryset = self.instance.young_person.documents.all()
+
+
+HISTORY_OBJECT_TYPES = [
+    "young_person",
+    "diagnostic",
+    "step",
+    "follow_up",
+    "application",
+    "document",
+    "referral",
+    "delegation",
+]
+
+
+class HistoryObjectSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=HISTORY_OBJECT_TYPES, read_only=True)
+    id = serializers.IntegerField(read_only=True, allow_null=True)
+    label = serializers.CharField(read_only=True)
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {}, "minItems": 2, "maxItems": 2},
+        "description": (
+            "{field: [before, after]}: the recorded fields that changed (all of them on a "
+            "creation or a deletion), with the values the API uses elsewhere: related "
+            "objects by id, choices by code, dates as YYYY-MM-DD, date-times in ISO 8601."
+        ),
+    }
+)
+class HistoryChangesField(serializers.Field):
+    def to_representation(self, entry):
+        return history_display.api_changes(entry)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    """One change to a young person's file: who, when, through which channel, what."""
+
+    id = serializers.IntegerField(read_only=True)
+    at = serializers.DateTimeField(source="timestamp", read_only=True)
+    actor = UserRefSerializer(read_only=True, allow_null=True)
+    channel = serializers.ChoiceField(choices=Channel.choices, read_only=True)
+    object = serializers.SerializerMethodField()
+    action = serializers.ChoiceField(choices=Action.choices, source="action_name", read_only=True)
+    changes = HistoryChangesField(source="*", read_only=True)
+
+    @extend_schema_field(HistoryObjectSerializer)
+    def get_object(self, entry) -> dict:
+        return history_display.api_object(entry)

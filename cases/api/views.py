@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from accounts.selectors import casework_organizations
 from cases import selectors, services
+from cases.access import access_young_person
 from cases.api import serializers as s
 from cases.downloads import document_response
 from cases.enums import AccessAction, StepStatus
@@ -156,6 +157,26 @@ class YoungPersonViewSet(
 
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(
+        responses=s.HistoryEntrySerializer(many=True),
+        description=(
+            "The file's history of changes, newest first: every creation, change and "
+            "deletion of the young person and of their records (diagnostics, steps, "
+            "follow-ups, applications, documents, referrals, delegations)."
+        ),
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def history(self, request, pk=None):
+        young_person = access_young_person(request.user, pk)
+        services.access_log_record(
+            user=request.user,
+            young_person=young_person,
+            action=AccessAction.VIEW_FILE,
+            detail="API: history",
+        )
+        page = self.paginate_queryset(selectors.history_for(young_person))
+        return self.get_paginated_response(s.HistoryEntrySerializer(page, many=True).data)
 
 
 class _Refused(Exception):

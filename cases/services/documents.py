@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases import validators
 from cases.models import (
+    Application,
     Document,
     YoungPerson,
 )
@@ -18,6 +19,7 @@ from cases.services._common import require_full_access, require_record, touch
 from core.exceptions import (
     InvalidDocument,
 )
+from history.services import history_record_updates
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,16 @@ def document_delete(*, actor: User, document: Document) -> None:
     require_record(actor, Document, document)
     storage, name = document.file.storage, document.file.name
     young_person_id = document.young_person_id
+    # The applications that sent it lose their CV by ON DELETE SET NULL, which sends no
+    # signal: their history says so, with the document's title.
+    sent_with = list(Application.objects.filter(cv=document).order_by("pk"))
+    document_pk = document.pk
     document.delete()
+    history_record_updates(
+        [
+            (application, {"cv": [document_pk, None]}, {"cv": [document.title, None]})
+            for application in sent_with
+        ]
+    )
     transaction.on_commit(lambda: storage.delete(name))
     touch(young_person_id)

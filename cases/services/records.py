@@ -25,6 +25,7 @@ from cases.services._common import require_full_access, require_record, touch
 from core.exceptions import (
     NotAllowed,
 )
+from history.services import history_record_created
 
 FOLLOW_UP_WRITTEN = (
     "occurred_at",
@@ -93,6 +94,7 @@ def steps_add(
         if st.pk not in present
     ]
     Step.objects.bulk_create(created)
+    history_record_created(created)
     touch(young_person.pk)
     return created
 

@@ -29,6 +29,7 @@ from core.exceptions import (
     DuplicateSuspected,
     NotAllowed,
 )
+from history.services import history_record_update, history_record_updates, snapshot
 
 # What an advisor writes on a file and on an application: the service, the forms, the API
 # serializers and the import name the same fields.
@@ -116,6 +117,7 @@ def young_person_update(
             born,
             on=timezone.localdate(young_person.created_at),
         )
+    before = snapshot(young_person)
     for name, value in changes.items():
         setattr(young_person, name, value.strip() if isinstance(value, str) else value)
     young_person.full_clean(exclude=["organization", "referent", "created_by"])
@@ -131,6 +133,8 @@ def young_person_update(
         )
     young_person.version = version + 1
     young_person.updated_at = now
+    # A conditional UPDATE (the version check) sends no signal: recorded here.
+    history_record_update(before=before, after=young_person, fields=changes)
     return young_person
 
 
@@ -184,6 +188,16 @@ def young_people_reassign(
         for young_person in moving.values()
     ]
     AccessLog.objects.bulk_create(entries)
+    history_record_updates(
+        [
+            (
+                young_person,
+                {"referent": [young_person.referent_id, new_referent.pk]},
+                {"referent": [young_person.referent.display_name, new_referent.display_name]},
+            )
+            for young_person in moving.values()
+        ]
+    )
     for young_person in moving.values():
         audit.info(
             "user=%s young_person=%s action=reassign from=%s to=%s",

@@ -61,6 +61,7 @@ ROWS = {
     ),
     "api:young-person-list": Row(none, everyone_logged_in()),
     "api:young-person-detail": Row(yp, api(FULL)),
+    "api:young-person-history": Row(yp, api(FULL)),
     "api:diagnostic-list": Row(none, everyone_logged_in()),
     "api:diagnostic-detail": Row(_diagnostic, api(FULL)),
     "api:step-list": Row(none, everyone_logged_in()),

@@ -7,16 +7,17 @@ everything through the services, in one transaction) and prints what was created
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from demo.data import ACCOUNTS, DEFAULT_DEMO_PASSWORD, DEMO_TOTP_SECRET, SUPERUSER
 from demo.seeders import seed_demo
 from demo.seeders.accounts import existing_demo_organization_names, taken_demo_usernames
 from demo.summary import demo_counts
+from history.commands import RecordedCommand
 
 
-class Command(BaseCommand):
+class Command(RecordedCommand):
     requires_migrations_checks = True
 
     @property

@@ -1,10 +1,10 @@
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from history.commands import RecordedCommand
 from referrals.services import referrals_expire_due
 
 
-class Command(BaseCommand):
+class Command(RecordedCommand):
     help = _(
         "Send reminders for unanswered referrals, then expire those past the delay. "
         "Idempotent: run it from a scheduler (e.g. every hour)."

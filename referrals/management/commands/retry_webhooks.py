@@ -1,10 +1,10 @@
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from history.commands import RecordedCommand
 from referrals.webhooks import retry_due
 
 
-class Command(BaseCommand):
+class Command(RecordedCommand):
     help = _("Retry the webhook deliveries whose next attempt is due (run from a scheduler).")
 
     def handle(self, *args, **options):
