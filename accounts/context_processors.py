@@ -47,7 +47,14 @@ def memberships(request: HttpRequest) -> dict:
                 reverse("accounts:security_log", kwargs={"org_pk": membership.organization_id}),
                 _("Security log"),
             ),
+            (reverse("guides:manage"), _("Guides")),
         ]
+    elif user.is_superuser or user.is_staff:
+        # Platform staff edit the public guides (guides/access.py says who exactly).
+        items.append((reverse("guides:manage"), _("Guides")))
+    if role in CASEWORK_ROLES:
+        # Advisors hand the public guides to young people.
+        items.append((reverse("guides:index"), _("Guides for young people")))
     # The longest matching prefix is the current section.
     best = max(
         (url for url, _label in items if request.path.startswith(url)), key=len, default=None

@@ -92,6 +92,9 @@ class TwoFactorMiddleware:
         match = request.resolver_match
         if match is not None and match.view_name in TWO_FACTOR_OPEN_URL_NAMES:
             return None
+        # Public content (core.decorators.public_page: the guides of /infos/).
+        if getattr(view_func, "two_factor_exempt", False):
+            return None
         if two_factor.is_verified(request):
             return None
         if request.session.get(two_factor.PENDING_SESSION_KEY):

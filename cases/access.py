@@ -62,7 +62,13 @@ def _record[R: Step | Application | Document](
 
 
 def access_step(user: User, pk: Any, *, young_person_pk: Any) -> Step:
-    return _record(Step, user, pk, young_person_pk, ("step_type", "young_person"))
+    return _record(
+        Step,
+        user,
+        pk,
+        young_person_pk,
+        ("step_type", "step_type__guide_link__guide", "young_person"),
+    )
 
 
 def access_application(user: User, pk: Any, *, young_person_pk: Any) -> Application:

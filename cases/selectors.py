@@ -144,11 +144,21 @@ def duplicates_in_organization(
     ]
 
 
+# A step type's public guide (guides.GuideStepType, reverse one-to-one): every list that
+# shows steps joins it, so that `{% step_guide %}` links to it without a query.
+GUIDE = "guide_link__guide"
+STEP_GUIDE = f"step_type__{GUIDE}"
+
+
 def step_types_for(organization_id: int) -> QuerySet[StepType]:
     """The catalogue an organisation uses: the shared defaults plus its own steps."""
-    return StepType.objects.filter(
-        Q(organization__isnull=True) | Q(organization_id=organization_id), is_active=True
-    ).order_by("order", "label")
+    return (
+        StepType.objects.filter(
+            Q(organization__isnull=True) | Q(organization_id=organization_id), is_active=True
+        )
+        .select_related(GUIDE)
+        .order_by("order", "label")
+    )
 
 
 def step_types_all() -> QuerySet[StepType]:
@@ -157,11 +167,19 @@ def step_types_all() -> QuerySet[StepType]:
 
 
 def default_step_types() -> QuerySet[StepType]:
-    return StepType.objects.filter(organization__isnull=True).order_by("order", "label")
+    return (
+        StepType.objects.filter(organization__isnull=True)
+        .select_related(GUIDE)
+        .order_by("order", "label")
+    )
 
 
 def organization_step_types(organization_id: int) -> QuerySet[StepType]:
-    return StepType.objects.filter(organization_id=organization_id).order_by("order", "label")
+    return (
+        StepType.objects.filter(organization_id=organization_id)
+        .select_related(GUIDE)
+        .order_by("order", "label")
+    )
 
 
 @dataclass(frozen=True)
@@ -215,7 +233,7 @@ def young_person_file(young_person: YoungPerson) -> YoungPersonFile:
     from cases.diagnostics import suggested_step_codes
 
     steps = list(
-        young_person.steps.select_related("step_type", "completed_by").order_by(
+        young_person.steps.select_related("step_type", STEP_GUIDE, "completed_by").order_by(
             "step_type__order", "pk"
         )
     )

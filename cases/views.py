@@ -288,7 +288,9 @@ def step_update(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
 
     title = step.step_type.label
     read = _("step: %(label)s") % {"label": title}
-    return _form_page(request, young_person, form, title, save, read=read)
+    return _form_page(
+        request, young_person, form, title, save, template="cases/step_form.html", read=read
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "accounts",
     "history",
     "cases",
+    "guides",
     "referrals",
     "reports",
     "supervision",

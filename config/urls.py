@@ -9,6 +9,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("young-people/", include("cases.urls")),
+    path("infos/", include("guides.urls")),
     path("referrals/", include("referrals.urls")),
     path("reports/", include("reports.urls")),
     path("supervision/", include("supervision.urls")),

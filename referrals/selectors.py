@@ -191,7 +191,10 @@ def shared_file(referral: Referral) -> SharedFile:
         young_person=young_person,
         sections=sections,
         diagnostics=load(SharedSection.DIAGNOSTIC, young_person.diagnostics.all()[:1]),
-        steps=load(SharedSection.STEPS, young_person.steps.select_related("step_type")),
+        steps=load(
+            SharedSection.STEPS,
+            young_person.steps.select_related("step_type", "step_type__guide_link__guide"),
+        ),
         follow_ups=load(SharedSection.FOLLOW_UPS, young_person.follow_ups.all()),
         applications=load(SharedSection.APPLICATIONS, young_person.applications.all()),
         documents=load(SharedSection.DOCUMENTS, young_person.documents.all()),

@@ -1,6 +1,9 @@
 """The shape of the house, checked (README, "How the code is laid out"):
 
 - `core` at the bottom imports no other Relais app; `accounts` imports only `core`;
+- `guides` (public guides) stands on `cases` (a guide links to step types; `history` for
+  its command's channel) and nothing but `config` imports it: cases and referrals join a
+  step's guide by relation name only;
 - `config` is the top floor: no app imports it;
 - apps import downwards only: no cycle between apps, and no cycle between modules,
   including imports hidden inside functions;
@@ -73,7 +76,7 @@ def top(module: str) -> str:
 
 def test_the_graph_sees_the_apps() -> None:
     graph = import_graph()
-    assert {"core", "accounts", "cases", "referrals", "reports", "supervision"} <= set(
+    assert {"core", "accounts", "cases", "guides", "referrals", "reports", "supervision"} <= set(
         project_apps()
     )
     assert "cases.selectors" in graph["cases.views"]
@@ -99,6 +102,22 @@ def test_core_and_accounts_stay_at_the_bottom() -> None:
         if top(module) in allowed
         for imported in imported_set
         if top(imported) not in allowed[top(module)]
+    )
+    assert offenders == []
+
+
+def test_guides_stand_on_cases_and_nothing_stands_on_guides() -> None:
+    graph = import_graph()
+    assert "cases.models" in graph["guides.models"]
+    offenders = sorted(
+        f"{module} imports {imported}"
+        for module, imported_set in graph.items()
+        for imported in imported_set
+        if (
+            top(module) == "guides"
+            and top(imported) not in {"core", "accounts", "history", "cases", "guides"}
+        )
+        or (top(imported) == "guides" and top(module) not in {"guides", "config"})
     )
     assert offenders == []
 

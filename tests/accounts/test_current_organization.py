@@ -313,6 +313,7 @@ def test_the_menu_follows_the_role_in_the_current_organisation(client, world):
         reverse("cases:catalogue"),
         reverse("referrals:webhooks"),
         reverse("accounts:security_log", args=[world.beta.pk]),
+        reverse("guides:manage"),
     ]
 
     # Home follows the current role too: caseload for casework, the menu for an admin.

@@ -37,6 +37,10 @@ OPEN_WITHOUT_SECOND_FACTOR = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    # The public guides (/infos/): public content, readable whoever asks.
+    "guides:index",
+    "guides:topic",
+    "guides:detail",
 }
 
 
