@@ -110,17 +110,25 @@ def test_a_wrong_second_factor_code_is_logged(client):
     assert event.subject == supervisor
 
 
-def test_an_export_of_one_file_is_not_a_security_event_but_several_are(advisor, org):
-    security_log.export_recorded(actor=advisor, organization_id=org.pk, files=1, what="csv")
-    assert not events(K.EXPORT)
+def test_a_list_export_is_a_security_event(advisor, org):
+    security_log.export_recorded(actor=advisor, organization_id=org.pk, files=0, what="csv")
+    assert not events(K.EXPORT), "an empty export read nothing"
     security_log.export_recorded(actor=advisor, organization_id=org.pk, files=70, what="csv")
     [event] = events(K.EXPORT)
     assert event.detail["files"] == 70 and event.organization == org
 
 
-def test_odd_addresses_are_not_stored(advisor):
-    sign_in(Client(REMOTE_ADDR="not-an-address"), "alex.adv")
-    assert events(K.LOGIN_SUCCEEDED)[0].ip_address is None
+def test_a_caseload_export_writes_one_export_event(client, org):
+    from tests.factories import YoungPersonFactory
+
+    supervisor = member(org, Role.SUPERVISOR)
+    for _ in range(3):
+        YoungPersonFactory(organization=org, referent=member(org, Role.ADVISOR))
+    client.force_login(supervisor)
+    response = client.get(reverse("reports:export_caseload"), {"scope": "organization"})
+    b"".join(response.streaming_content)
+    [event] = events(K.EXPORT)
+    assert (event.subject, event.detail["files"]) == (supervisor, 3)
 
 
 # --- who sees it --------------------------------------------------------------------------

@@ -71,9 +71,9 @@ def test_caseload_report_query_count_snapshot(client):
     advisor = member(org, Role.ADVISOR)
     _caseload_of(org, advisor, 30)
     client.force_login(advisor)
-    # session, user, memberships, the read log (one INSERT … SELECT for the 30 files),
-    # the rows with every figure as subqueries.
-    assert_num_queries(queries_of(client, reverse("reports:caseload_pdf")), 5)
+    # session, user, memberships, the read log (one INSERT … SELECT for the 30 files), the
+    # security log's export event, the rows with every figure as subqueries.
+    assert_num_queries(queries_of(client, reverse("reports:caseload_pdf")), 6)
 
 
 def test_advisor_caseload_for_a_supervisor_constant(client):
