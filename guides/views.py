@@ -195,12 +195,7 @@ def create(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     organization=organization,
                     slug=data["slug"],
-                    title=data["title"],
-                    topic=data["topic"],
-                    summary=data["summary"],
-                    body=data["body"],
-                    reviewed_on=data["reviewed_on"],
-                    step_types=data.get("step_types") or [],
+                    **_guide_content(data),
                 )
         except NotFound:
             raise
@@ -217,6 +212,18 @@ def create(request: HttpRequest) -> HttpResponse:
         preview=preview,
         form_token=form_tokens.for_page(request),
     )
+
+
+def _guide_content(data: dict) -> dict:
+    """What the guide form gives the create and update services alike."""
+    return {
+        "title": data["title"],
+        "topic": data["topic"],
+        "summary": data["summary"],
+        "body": data["body"],
+        "reviewed_on": data["reviewed_on"],
+        "step_types": data.get("step_types") or [],
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -243,12 +250,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 guide=guide,
                 version=data["version"],
-                title=data["title"],
-                topic=data["topic"],
-                summary=data["summary"],
-                body=data["body"],
-                reviewed_on=data["reviewed_on"],
-                step_types=data.get("step_types") or [],
+                **_guide_content(data),
             )
         except NotFound:
             raise
