@@ -24,7 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import security_log
 from accounts.enums import ELEVATED_ROLES, SecurityEventKind
-from accounts.models import SecurityEvent, User
+from accounts.models import User
 from accounts.selectors import active_memberships
 from core.exceptions import NotAllowed
 
@@ -86,14 +86,13 @@ def _event(
     actor: User | None = None,
     organization_id: int | None = None,
 ) -> None:
-    SecurityEvent.objects.create(
-        actor=actor or user,
+    security_log.record(
+        kind,
         subject=user,
-        kind=kind,
-        detail=detail or {},
+        actor=actor or user,
         organization_id=organization_id,
+        detail=detail,
     )
-    logger.info("two-factor: %s for user %s", kind, user.pk)
 
 
 # --- enrolment ----------------------------------------------------------------------------
